@@ -1,0 +1,59 @@
+"""Sign-in for people (session cookie, Flask-Login) and programs (Bearer API tokens)."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from sdk.models import utcnow
+
+from ..db import db_session
+from ..models import User
+from .tokens import find_active_token
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.session_protection = "strong"
+csrf = CSRFProtect()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.is_active else None
+
+
+@login_manager.request_loader
+def load_user_from_token(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    session = db_session()
+    token = find_active_token(session, header[7:].strip())
+    if token is None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    session.commit()
+    g.api_token = token
+    return user
+
+
+def uses_bearer_token() -> bool:
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def init_auth(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    csrf.init_app(app)
+
+    @app.before_request
+    def protect_forms():
+        """CSRF on every cookie-authenticated write; Bearer-token API calls carry no cookie."""
+        if (request.method in app.config["WTF_CSRF_METHODS"]
+                and app.config.get("WTF_CSRF_ENABLED", True) and not uses_bearer_token()):
+            csrf.protect()

@@ -1,0 +1,51 @@
+"""Configuration from ``TRIALOFFICE_*`` environment variables, with defaults that need none."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BILLING_BACKENDS = ("manual", "stripe")
+
+
+def _secret_key(instance: Path) -> str:
+    """The key from the environment, else one generated once and kept in the instance folder."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    env = os.environ
+    overrides = dict(overrides or {})
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    plugins = overrides.pop("LOAD_PLUGINS", env.get("TRIALOFFICE_LOAD_PLUGINS"))
+    if isinstance(plugins, str):
+        plugins = [p.strip() for p in plugins.split(",") if p.strip()]
+    config = {
+        "DATABASE_URL": env.get("TRIALOFFICE_DATABASE_URL") or f"sqlite:///{instance / 'trialoffice.db'}",
+        "SECRET_KEY": env.get("TRIALOFFICE_SECRET_KEY") or None,
+        "STORAGE_DIR": env.get("TRIALOFFICE_STORAGE_DIR") or str(instance / "storage"),
+        "BILLING": env.get("TRIALOFFICE_BILLING", "manual"),
+        "LOAD_PLUGINS": plugins,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("TRIALOFFICE_INSECURE_COOKIES") != "1"
+        and env.get("TRIALOFFICE_DEV") != "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "LOGIN_THROTTLE_ATTEMPTS": 5,
+        "LOGIN_THROTTLE_MINUTES": 15,
+        "INVITATION_DAYS": 7,
+    }
+    config.update(overrides)
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key(instance)
+    if config["BILLING"] not in BILLING_BACKENDS:
+        raise ValueError(f"TRIALOFFICE_BILLING must be one of {', '.join(BILLING_BACKENDS)}")
+    return config

@@ -1,0 +1,68 @@
+"""Mounting tool blueprints and checking, before any tool view runs, that it may run.
+
+The order of checks is fixed: signed in (else login / 401), member (else 404), tool installed
+(else 404), licensed and enabled (else a page on how to get it / JSON 402), the view's
+permission (else 403).
+"""
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g, jsonify, render_template, request
+
+from sdk.views import required_permission
+
+from ..db import db_session
+from ..orgctx import load_org, wants_json
+from ..permissions import has_tool_permission
+from .dispatch import call_available
+
+TOOL_PREFIX = "/o/<org>/{key}"
+TOOL_API_PREFIX = "/api/v1/o/<org>/{key}"
+
+
+def mount_tools(app: Flask, registry) -> None:
+    for result in call_available(registry, "tool_blueprint"):
+        _mount(app, registry, result, TOOL_PREFIX, name=result.key)
+    for result in call_available(registry, "tool_api_blueprint"):
+        _mount(app, registry, result, TOOL_API_PREFIX, name=f"api_{result.key}")
+
+
+def _mount(app: Flask, registry, result, prefix: str, name: str) -> None:
+    if not result.ok:
+        registry.mark_unavailable(result.key, f"blueprint failed: {result.error}")
+        return
+    if result.value is None:
+        return
+    app.register_blueprint(result.value, url_prefix=prefix.format(key=result.key), name=name)
+    app.before_request_funcs.setdefault(name, []).append(lambda key=result.key: gate_tool(key))
+    app.extensions["trialoffice.tool_blueprints"][name] = result.key
+
+
+def gate_tool(key: str):
+    """Run before every view of tool ``key``; returns a response to stop the view."""
+    org, membership = load_org(g.org_slug)
+    registry = current_app.extensions["trialoffice.registry"]
+    if registry.get(key) is None:
+        abort(404)
+    state = current_app.extensions["trialoffice.tool_states"].state(db_session(), org, key)
+    g.tool_key = key
+    if not state.serves():
+        return _not_serving(key, state)
+    view = current_app.view_functions.get(request.endpoint)
+    permission = required_permission(view) if view else None
+    if permission and not has_tool_permission(membership, key, permission):
+        abort(403, f"You need the permission '{permission}' of this tool. Ask an organization admin.")
+    return None
+
+
+def _not_serving(key: str, state):
+    manifest = current_app.extensions["trialoffice.registry"].manifest(key)
+    if not state.entitled():
+        message = (f"{manifest.name} is not licensed for this organization. "
+                   "An organization admin can start a trial or buy it in the marketplace.")
+    else:
+        message = (f"{manifest.name} is licensed but switched off for this organization. "
+                   "An organization admin can enable it under My tools.")
+    if wants_json():
+        return jsonify(error="tool_unavailable", message=message, tool=key), 402
+    return render_template("tools/not_available.html", manifest=manifest, state=state,
+                           message=message), 402

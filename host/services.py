@@ -1,0 +1,100 @@
+"""The host's implementation of :class:`sdk.Services`, installed at app creation."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g, has_request_context
+from flask_login import current_user
+
+from sdk.events import DomainEvent, check_event
+from sdk.services import EXTENSION_KEY, Events, Services, UserRef
+from sdk.tenancy import current_org_id
+
+from .db import db_session
+from .models import Organization
+from .orgctx import org_ref
+from .permissions import has_tool_permission
+from .runtime.dispatch import call_each
+from .settings_store import ToolSettings
+from .storage import LocalStorage
+
+log = logging.getLogger(__name__)
+
+
+class HostEvents(Events):
+    def emit(self, name: str, payload: dict) -> None:
+        check_event(name, payload)
+        org_id = current_org_id()
+        if org_id is None:
+            raise RuntimeError("domain events need an organization in scope")
+        session = db_session()
+        org = session.get(Organization, org_id)
+        ext = current_app.extensions
+        registry = ext["trialoffice.registry"]
+        serving = ext["trialoffice.tool_states"].serving_keys(
+            session, org, {r.key for r in registry.available()})
+        user = _user_ref()
+        event = DomainEvent(name=name, org_id=org_id, payload=dict(payload),
+                            actor_user_id=user.id if user else None)
+        for result in call_each(registry, "domain_event_handlers", serving, org_id=org_id):
+            handler = (result.value or {}).get(name) if result.ok else None
+            if handler is not None:
+                call_each_handler(registry, result.key, handler, event)
+
+
+def call_each_handler(registry, key: str, handler, event: DomainEvent) -> None:
+    """Run one tool's handler; its failure is logged and counted, never raised to the emitter."""
+    try:
+        handler(event)
+    except Exception:
+        record = registry.records[key]
+        record.failures["domain_event"] = record.failures.get("domain_event", 0) + 1
+        log.exception("tool %s failed handling %s for org %s",
+                                              key, event.name, event.org_id)
+
+
+def _user_ref() -> UserRef | None:
+    if has_request_context() and current_user.is_authenticated:
+        return UserRef(id=current_user.id, email=current_user.email, name=current_user.name,
+                       timezone=current_user.timezone)
+    return None
+
+
+class HostServices(Services):
+    def __init__(self, app: Flask):
+        self._storage = LocalStorage(app.config["STORAGE_DIR"], current_org_id)
+        self._events = HostEvents()
+
+    def current_org(self):
+        org = g.get("org")
+        if org is not None:
+            return org_ref(org)
+        org_id = current_org_id()
+        return org_ref(db_session().get(Organization, org_id)) if org_id else None
+
+    def current_user(self):
+        return _user_ref()
+
+    def db_session(self):
+        return db_session()
+
+    def has_permission(self, tool_key: str, permission: str) -> bool:
+        return has_tool_permission(g.get("membership"), tool_key, permission)
+
+    def settings(self, tool_key: str) -> ToolSettings:
+        manifest = current_app.extensions["trialoffice.registry"].manifest(tool_key)
+        if manifest is None:
+            raise KeyError(f"tool {tool_key!r} is not installed")
+        return ToolSettings(db_session(), manifest)
+
+    @property
+    def storage(self):
+        return self._storage
+
+    @property
+    def events(self):
+        return self._events
+
+
+def install_services(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = HostServices(app)

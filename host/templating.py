@@ -1,0 +1,77 @@
+"""What every page template gets: the org switcher, the tools' navigation, money and time."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, current_app, g, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from sdk.manifest import CATEGORIES, format_money
+from sdk.services import UserRef
+
+from .db import db_session
+from .models import Membership
+from .orgctx import org_ref
+from .runtime.dispatch import call_each
+
+
+def user_orgs() -> list[Membership]:
+    if not current_user.is_authenticated:
+        return []
+    if "user_memberships" not in g:
+        g.user_memberships = list(db_session().scalars(
+            select(Membership).where(Membership.user_id == current_user.id)))
+    return sorted(g.user_memberships, key=lambda m: m.org.name.lower())
+
+
+def serving_tools() -> list[str]:
+    """Keys of the tools that serve the current organization (installed, licensed, enabled)."""
+    org = g.get("org")
+    if org is None:
+        return []
+    ext = current_app.extensions
+    available = {r.key for r in ext["trialoffice.registry"].available()}
+    return ext["trialoffice.tool_states"].serving_keys(db_session(), org, available)
+
+
+def tool_navigation() -> list[dict]:
+    org = g.get("org")
+    if org is None or not current_user.is_authenticated:
+        return []
+    user = UserRef(current_user.id, current_user.email, current_user.name, current_user.timezone)
+    registry = current_app.extensions["trialoffice.registry"]
+    items = []
+    for result in call_each(registry, "navigation_items", serving_tools(), org_id=org.id,
+                            org=org_ref(org), user=user):
+        for item in (result.value or []) if result.ok else []:
+            try:
+                href = url_for(item.endpoint)
+            except Exception:
+                continue
+            items.append({"label": item.label, "href": href, "order": item.order, "tool": result.key})
+    return sorted(items, key=lambda i: (i["order"], i["label"]))
+
+
+def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC time shown in the user's zone, with the zone named."""
+    if value is None:
+        return ""
+    zone_name = current_user.timezone if current_user.is_authenticated else "UTC"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone, zone_name = ZoneInfo("UTC"), "UTC"
+    return f"{value.astimezone(zone).strftime(fmt)} {zone_name}"
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["money"] = lambda plan: format_money(plan.amount, plan.currency)
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.globals.update(categories=CATEGORIES)
+
+    @app.context_processor
+    def page_context():
+        return {"user_orgs": user_orgs, "tool_navigation": tool_navigation,
+                "current_org": g.get("org"), "current_membership": g.get("membership")}

@@ -1,0 +1,105 @@
+"""The host's side of the SDK test harness (:class:`sdk.testing.TestingSupport`)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_login.utils import _create_identifier
+from sqlalchemy import text
+
+from sdk.models import Base, utcnow
+from sdk.services import OrgRef, UserRef
+from sdk.testing.support import TEST_PASSWORD, TestingSupport
+from sdk.tenancy import org_scope
+
+from . import migrate
+from .accounts_service import create_organization, create_user
+from .auth.tokens import issue_token
+from .db import get_db
+from .models import License, MemberPermission, Membership, OrgTool, User
+from .orgctx import org_ref
+
+
+class HostTestingSupport(TestingSupport):
+    def __init__(self, app):
+        self.app = app
+
+    @property
+    def session(self):
+        return get_db(self.app).session
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.app)
+
+    def reset(self) -> None:
+        engine = get_db(self.app).engine
+        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                quoted = ", ".join(f'"{t}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f'DELETE FROM "{table}"'))
+
+    def create_user(self, email, *, password=TEST_PASSWORD, name=None, platform_admin=False) -> UserRef:
+        with self.app.app_context():
+            user = create_user(self.session, email=email, password=password,
+                               name=name or email.split("@")[0].title(), platform_admin=platform_admin)
+            self.session.commit()
+            return UserRef(user.id, user.email, user.name, user.timezone)
+
+    def create_org(self, slug, *, type="sponsor", owner=None, name=None) -> OrgRef:
+        with self.app.app_context():
+            if owner is None:
+                owner = self.create_user(f"owner@{slug}.example.org")
+            org = create_organization(self.session, slug=slug, name=name or slug.title(), type=type,
+                                      owner=self.session.get(User, owner.id))
+            self.session.commit()
+            return org_ref(org)
+
+    def add_member(self, org, user, *, role="member", permissions=None) -> None:
+        with self.app.app_context():
+            membership = Membership(org_id=org.id, user_id=user.id, role=role)
+            self.session.add(membership)
+            self.session.flush()
+            for tool_key, perms in (permissions or {}).items():
+                for perm in perms:
+                    self.session.add(MemberPermission(membership_id=membership.id, tool_key=tool_key,
+                                                      permission=perm))
+            self.session.commit()
+
+    def grant_license(self, org, tool_key, *, status="active", plan=None, seats=1, days=30,
+                      enable=False) -> None:
+        with self.app.app_context(), org_scope(org.id):
+            manifest = self.app.extensions["trialoffice.registry"].manifest(tool_key)
+            plan_code = plan or (manifest.plans[0].code if manifest and manifest.plans else "test")
+            until = utcnow() + timedelta(days=days)
+            self.session.add(License(tool_key=tool_key, plan_code=plan_code, status=status, seats=seats,
+                                     valid_until=until,
+                                     trial_ends_at=until if status == "trialing" else None))
+            self.session.commit()
+        if enable:
+            self.set_enabled(org, tool_key, True)
+
+    def set_enabled(self, org, tool_key, enabled=True) -> None:
+        with self.app.app_context(), org_scope(org.id):
+            row = self.session.query(OrgTool).filter_by(tool_key=tool_key).one_or_none()
+            if row is None:
+                self.session.add(OrgTool(tool_key=tool_key, enabled=enabled))
+            else:
+                row.enabled = enabled
+            self.session.commit()
+
+    def login(self, client, user) -> None:
+        with self.app.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()  # what "strong" session protection checks
+        with client.session_transaction() as sess:
+            sess["_user_id"] = str(user.id)
+            sess["_fresh"] = True
+            sess["_id"] = identifier
+
+    def issue_token(self, org, user) -> str:
+        with self.app.app_context():
+            _, raw = issue_token(self.session, user_id=user.id, org_id=org.id, name="test")
+            self.session.commit()
+            return raw

@@ -1,0 +1,29 @@
+"""The Trial Office SDK: the contract between the host and every tool.
+
+A tool is a module (registered under the ``trialoffice.plugins`` entry-point group) with a
+``manifest`` attribute and hook implementations marked with :data:`hookimpl`.
+"""
+from .events import EVENT_CATALOG, DomainEvent, declare_event
+from .hookspecs import hookimpl, hookspec
+from .manifest import (
+    CATEGORIES,
+    CURRENT_API_LEVEL,
+    SUPPORTED_API_LEVELS,
+    Manifest,
+    ManifestError,
+    Permission,
+    Plan,
+    SettingField,
+)
+from .models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
+from .services import OrgRef, Services, UserRef, services
+from .tenancy import TenantScopeError, all_organizations, org_scope
+from .views import NavItem, Widget, requires_permission
+
+__all__ = [
+    "Base", "CATEGORIES", "CURRENT_API_LEVEL", "DomainEvent", "EVENT_CATALOG", "Manifest",
+    "ManifestError", "NavItem", "OrgRef", "Permission", "Plan", "SUPPORTED_API_LEVELS",
+    "Services", "SettingField", "TenantMixin", "TenantScopeError", "TimestampMixin",
+    "UTCDateTime", "UserRef", "Widget", "all_organizations", "declare_event", "hookimpl",
+    "hookspec", "org_scope", "requires_permission", "services", "utcnow",
+]

@@ -1,0 +1,63 @@
+"""The hooks a tool implements. This file is the reference: one function per hook.
+
+Argument names are the same everywhere: ``org`` is an :class:`sdk.services.OrgRef`, ``user`` a
+:class:`sdk.services.UserRef`. Implement only the hooks you need, and take only the arguments you
+use. Hooks marked *org-scoped* are called only for tools enabled for that organization, each tool
+on its own, so one failing tool never breaks a page or another tool.
+"""
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("trialoffice")
+hookimpl = pluggy.HookimplMarker("trialoffice")
+
+
+@hookspec
+def tool_blueprint():
+    """Return the tool's Flask blueprint of pages; the host mounts it at ``/o/<org>/<key>/``."""
+
+
+@hookspec
+def tool_api_blueprint():
+    """Return the tool's JSON API blueprint; the host mounts it at ``/api/v1/o/<org>/<key>/``."""
+
+
+@hookspec
+def migrations_dir():
+    """Return the folder of the tool's Alembic revisions (a branch labelled with the tool key)."""
+
+
+@hookspec
+def navigation_items(org, user):
+    """*Org-scoped.* Return a list of :class:`sdk.NavItem` for the organization's navigation."""
+
+
+@hookspec
+def dashboard_widgets(org, user):
+    """*Org-scoped.* Return a list of :class:`sdk.Widget` for the organization home page."""
+
+
+@hookspec
+def tool_enabled(org, user):
+    """*Org-scoped.* Called after an organization switches the tool on (data setup only)."""
+
+
+@hookspec
+def tool_disabled(org, user):
+    """*Org-scoped.* Called after an organization switches the tool off; keep the data."""
+
+
+@hookspec
+def domain_event_handlers():
+    """Return ``{event_name: handler(event)}``; handlers run only for orgs with the tool enabled."""
+
+
+@hookspec
+def cli_commands():
+    """Return a list of click commands; they appear under ``trialoffice tools <key> ...``."""
+
+
+@hookspec
+def demo_data(org, user):
+    """*Org-scoped.* Fill the organization with demo records (``trialoffice demo``)."""

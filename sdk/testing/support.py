@@ -1,0 +1,49 @@
+"""What the harness needs from the host; the host implements it (``trialoffice.testing``)."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from ..services import OrgRef, UserRef
+
+EXTENSION_KEY = "trialoffice.testing"
+TEST_PASSWORD = "correct horse 42"
+
+
+class TestingSupport(ABC):
+    __test__ = False
+
+    @abstractmethod
+    def migrate(self) -> None:
+        """Build the schema through the migrations (host and every tool branch)."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Delete every row, keeping the schema."""
+
+    @abstractmethod
+    def create_user(self, email: str, *, password: str = TEST_PASSWORD, name: str | None = None,
+                    platform_admin: bool = False) -> UserRef: ...
+
+    @abstractmethod
+    def create_org(self, slug: str, *, type: str = "sponsor", owner: UserRef | None = None,
+                   name: str | None = None) -> OrgRef: ...
+
+    @abstractmethod
+    def add_member(self, org: OrgRef, user: UserRef, *, role: str = "member",
+                   permissions: dict[str, list[str]] | None = None) -> None: ...
+
+    @abstractmethod
+    def grant_license(self, org: OrgRef, tool_key: str, *, status: str = "active",
+                      plan: str | None = None, seats: int = 1, days: int = 30,
+                      enable: bool = False) -> None: ...
+
+    @abstractmethod
+    def set_enabled(self, org: OrgRef, tool_key: str, enabled: bool = True) -> None: ...
+
+    @abstractmethod
+    def login(self, client, user: UserRef) -> None:
+        """Sign ``user`` in on a Flask test client."""
+
+    @abstractmethod
+    def issue_token(self, org: OrgRef, user: UserRef) -> str:
+        """A raw API token for ``user`` in ``org``."""
