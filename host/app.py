@@ -70,8 +70,9 @@ def _register_host_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .home.views import bp as home_bp
     from .members.views import bp as members_bp
+    from .tokens.views import bp as tokens_bp
 
-    for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, admin_bp):
+    for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp):
         app.register_blueprint(bp)
     init_api(app)
 

@@ -1,0 +1,138 @@
+"""Changing what an organization holds and uses: trials, the enabled switch, admin actions.
+
+Pages, the JSON API and the CLI all go through these functions, so every path applies the same
+rules and records the same history. Each function leaves committing to its caller.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from sdk.models import utcnow
+from sdk.services import UserRef
+from sdk.tenancy import org_scope
+
+from .models import License, LicenseChange, Organization, OrgTool, User, license_entitles
+from .orgctx import org_ref
+from .runtime.dispatch import call_each
+
+DEFAULT_TRIAL_DAYS = 14
+ADMIN_ACTIONS = ("grant", "extend", "suspend", "revoke")
+
+
+class LicensingError(ValueError):
+    """A refused licensing action; the message is meant for the user."""
+
+
+def _registry():
+    return current_app.extensions["trialoffice.registry"]
+
+
+def _manifest(tool_key: str):
+    manifest = _registry().manifest(tool_key)
+    if manifest is None:
+        raise LicensingError(f"There is no available tool '{tool_key}'.")
+    return manifest
+
+
+def get_license(session, org: Organization, tool_key: str) -> License | None:
+    with org_scope(org.id):
+        return session.scalar(select(License).where(License.tool_key == tool_key))
+
+
+def _log(session, org, lic: License, action: str, before: str | None, reason: str, actor: User | None):
+    with org_scope(org.id):
+        session.add(LicenseChange(tool_key=lic.tool_key, action=action, from_status=before,
+                                  to_status=lic.status, valid_until=lic.valid_until, reason=reason,
+                                  actor_user_id=actor.id if actor else None))
+
+
+def start_trial(session, org: Organization, tool_key: str, actor: User) -> License:
+    """Start the free trial (once per tool and organization) and switch the tool on."""
+    manifest = _manifest(tool_key)
+    if get_license(session, org, tool_key) is not None:
+        raise LicensingError(f"{manifest.name} already has a license in this organization; "
+                             "a trial can be started only once.")
+    plan = manifest.cheapest_monthly or (manifest.plans[0] if manifest.plans else None)
+    days = plan.trial_days if plan else DEFAULT_TRIAL_DAYS
+    if days <= 0:
+        raise LicensingError(f"{manifest.name} has no free trial; buy it instead.")
+    ends = utcnow() + timedelta(days=days)
+    with org_scope(org.id):
+        lic = License(tool_key=tool_key, plan_code=plan.code if plan else "trial", status="trialing",
+                      seats=plan.min_seats if plan else 1, trial_ends_at=ends, valid_until=ends)
+        session.add(lic)
+        session.flush()
+    _log(session, org, lic, "trial", None, f"{days}-day free trial started", actor)
+    set_enabled(session, org, tool_key, True, actor)
+    return lic
+
+
+def set_enabled(session, org: Organization, tool_key: str, enabled: bool, actor: User) -> None:
+    """Flip the organization's switch; takes effect on the next request, no restart."""
+    manifest = _manifest(tool_key)
+    lic = get_license(session, org, tool_key)
+    if enabled and (lic is None or not license_entitles(lic.status, lic.valid_until)):
+        raise LicensingError(f"{manifest.name} needs a trial or a license before it can be enabled.")
+    with org_scope(org.id):
+        row = session.scalar(select(OrgTool).where(OrgTool.tool_key == tool_key))
+        if row is None:
+            row = OrgTool(tool_key=tool_key, enabled=False)
+            session.add(row)
+        if row.enabled == enabled:
+            return
+        row.enabled, row.changed_at, row.changed_by_id = enabled, utcnow(), actor.id if actor else None
+        session.flush()
+    hook = "tool_enabled" if enabled else "tool_disabled"
+    user = UserRef(actor.id, actor.email, actor.name, actor.timezone) if actor else None
+    with org_scope(org.id):
+        call_each(_registry(), hook, [tool_key], org_id=org.id, org=org_ref(org), user=user)
+
+
+def admin_change(session, org: Organization, tool_key: str, action: str, reason: str, actor: User,
+                 *, days: int | None = None, plan: str | None = None, seats: int | None = None) -> License:
+    """A platform admin's grant, extension, suspension or revocation; a reason is required."""
+    manifest = _manifest(tool_key)
+    reason = (reason or "").strip()
+    if action not in ADMIN_ACTIONS:
+        raise LicensingError(f"Unknown action '{action}'; use one of {', '.join(ADMIN_ACTIONS)}.")
+    if not reason:
+        raise LicensingError("A reason is required for every license change.")
+    if days is not None and days <= 0:
+        raise LicensingError("The number of days must be positive.")
+    if seats is not None and seats < 1:
+        raise LicensingError("Seats must be at least 1.")
+    lic = get_license(session, org, tool_key)
+    before = lic.status if lic else None
+    now = utcnow()
+    if action == "grant":
+        if plan and manifest.plan(plan) is None:
+            raise LicensingError(f"{manifest.name} has no plan '{plan}'.")
+        with org_scope(org.id):
+            if lic is None:
+                lic = License(tool_key=tool_key, plan_code="", status="active", seats=1)
+                session.add(lic)
+            lic.status = "active"
+            lic.plan_code = plan or lic.plan_code or (manifest.plans[0].code if manifest.plans else "comp")
+            lic.seats = seats or lic.seats
+            lic.valid_until = now + timedelta(days=days or 30)
+            lic.trial_ends_at = None
+    else:
+        if lic is None:
+            raise LicensingError(f"{org.name} holds no license for {manifest.name}.")
+        with org_scope(org.id):
+            if action == "extend":
+                base = max(lic.valid_until or now, now)
+                lic.valid_until = base + timedelta(days=days or 30)
+                if lic.status in ("lapsed", "grace"):
+                    lic.status = "active"
+            elif action == "suspend":
+                lic.status = "suspended"
+            else:
+                lic.status, lic.valid_until = "lapsed", now
+    with org_scope(org.id):
+        session.flush()
+    _log(session, org, lic, action, before, reason, actor)
+    return lic
