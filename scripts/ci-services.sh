@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# CI only: install and start PostgreSQL and Chromium (Debian packages), create the test role
+# and database, and print the database URL as the last line on stdout. Safe to run again.
+# Must run as root when a package is missing (CI does); everything else goes to stderr.
+set -euo pipefail
+exec 3>&1 1>&2
+
+db_name="${TRIALOFFICE_CI_DB_NAME:-trialoffice_ci}"
+db_user="${TRIALOFFICE_CI_DB_USER:-trialoffice}"
+db_password="${TRIALOFFICE_CI_DB_PASSWORD:-trialoffice}"
+packages=(postgresql chromium)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    if [[ "$(id -u)" != 0 ]]; then
+        echo "ci-services: run as root to install: ${missing[*]}"
+        exit 1
+    fi
+    echo "ci-services: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# The newest installed cluster, else a new "main" cluster for the newest installed server.
+read -r version cluster port status < <(pg_lsclusters -h | sort -V | tail -n 1 | awk '{print $1, $2, $3, $4}') || true
+if [[ -z "${version:-}" ]]; then
+    version="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
+    cluster=main
+    pg_createcluster "$version" "$cluster"
+    read -r port status < <(pg_lsclusters -h "$version" "$cluster" | awk '{print $3, $4}')
+fi
+if [[ "$status" != online* ]]; then
+    echo "ci-services: starting PostgreSQL $version/$cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start
+fi
+for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p "$port" && break
+    sleep 1
+done
+pg_isready -h 127.0.0.1 -p "$port"
+
+as_postgres() {
+    if [[ "$(id -u)" == 0 ]]; then
+        su postgres -c "$(printf '%q ' "$@")"
+    else
+        sudo -u postgres "$@"
+    fi
+}
+
+as_postgres psql -p "$port" -v ON_ERROR_STOP=1 -q -d postgres <<SQL
+SELECT 'CREATE ROLE "$db_user" LOGIN'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$db_user')\gexec
+ALTER ROLE "$db_user" LOGIN PASSWORD '$db_password';
+SELECT 'CREATE DATABASE "$db_name" OWNER "$db_user"'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db_name')\gexec
+SQL
+
+echo "ci-services: PostgreSQL $version/$cluster on port $port, database $db_name; chromium at $(command -v chromium)"
+echo "postgresql+psycopg://$db_user:$db_password@127.0.0.1:$port/$db_name" >&3
