@@ -1,14 +1,17 @@
 """Sign-in for people (session cookie, Flask-Login) and programs (Bearer API tokens)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, g, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import update
 
 from sdk.models import utcnow
 
-from ..db import db_session
-from ..models import User
+from ..db import db_session, get_db
+from ..models import ApiToken, User
 from .tokens import find_active_token
 
 login_manager = LoginManager()
@@ -26,9 +29,9 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.request_loader
 def load_user_from_token(req) -> User | None:
-    header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    if not uses_bearer_token():
         return None
+    header = req.headers.get("Authorization", "")
     session = db_session()
     token = find_active_token(session, header[7:].strip())
     if token is None:
@@ -36,14 +39,27 @@ def load_user_from_token(req) -> User | None:
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
-    token.last_used_at = utcnow()
-    session.commit()
+    _note_token_use(token)
     g.api_token = token
     return user
 
 
+def _note_token_use(token) -> None:
+    """Stamp ``last_used_at`` (at most once a minute) on its own connection: the user is being
+    loaded, and a flush of the request's session here would re-enter the loader."""
+    now = utcnow()
+    if token.last_used_at and now - token.last_used_at < timedelta(minutes=1):
+        return
+    with get_db().engine.begin() as connection:
+        connection.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == token.id)
+                           .values(last_used_at=now))
+    db_session().expire(token, ["last_used_at"])
+
+
 def uses_bearer_token() -> bool:
-    return request.headers.get("Authorization", "").startswith("Bearer ")
+    """API tokens work under /api/ only; elsewhere a page needs a signed-in session."""
+    header = request.headers.get("Authorization", "")
+    return request.path.startswith("/api/") and header.startswith("Bearer ")
 
 
 def init_auth(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Members of an organization: roles, per-tool permissions and invitations by link."""

@@ -1,0 +1,90 @@
+"""Per-tool permissions granted to members, from the permissions each tool's manifest declares.
+
+Owners and admins hold every permission implicitly, and a permission marked
+``default_for_members`` is held by every member; only the rest are stored, one row a grant.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sdk.manifest import Permission
+
+from ..models import MemberPermission, Membership
+from .errors import MembershipError
+
+
+@dataclass(frozen=True)
+class ToolPermissions:
+    key: str
+    name: str
+    permissions: tuple[Permission, ...]
+
+    def grantable(self) -> list[Permission]:
+        return [p for p in self.permissions if not p.default_for_members]
+
+
+def declared_permissions(registry) -> list[ToolPermissions]:
+    """The available tools that declare permissions, by name."""
+    tools = [ToolPermissions(r.key, r.manifest.name, tuple(r.manifest.permissions))
+             for r in registry.available() if r.manifest and r.manifest.permissions]
+    return sorted(tools, key=lambda t: t.name.lower())
+
+
+def granted(session, membership_id: int) -> set[tuple[str, str]]:
+    return {(row.tool_key, row.permission) for row in session.scalars(
+        select(MemberPermission).where(MemberPermission.membership_id == membership_id))}
+
+
+def grants_by_member(session, org_id: int) -> dict[int, list[tuple[str, str]]]:
+    """Stored grants of every member of ``org_id``, in one query."""
+    rows = session.execute(
+        select(MemberPermission.membership_id, MemberPermission.tool_key, MemberPermission.permission)
+        .join(Membership, Membership.id == MemberPermission.membership_id)
+        .where(Membership.org_id == org_id)
+        .order_by(MemberPermission.tool_key, MemberPermission.permission)).all()
+    grants: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for membership_id, tool_key, permission in rows:
+        grants[membership_id].append((tool_key, permission))
+    return grants
+
+
+def parse_choices(values: list[str]) -> set[tuple[str, str]]:
+    """Form values ``tool:permission`` as pairs; a malformed one is refused."""
+    pairs = set()
+    for value in values:
+        tool_key, sep, permission = value.partition(":")
+        if not sep or not tool_key or not permission:
+            raise MembershipError(f"'{value}' is not a tool permission.")
+        pairs.add((tool_key, permission))
+    return pairs
+
+
+def set_permissions(session, membership: Membership, wanted: set[tuple[str, str]],
+                    tools: list[ToolPermissions]) -> tuple[int, int]:
+    """Make the member's grants among ``tools`` exactly ``wanted``; returns (added, removed).
+
+    Grants for tools not in ``tools`` (no longer installed) are left as they are.
+    """
+    if membership.is_admin:
+        raise MembershipError("Owners and admins hold every tool permission already.")
+    grantable = {(t.key, p.key) for t in tools for p in t.grantable()}
+    unknown = wanted - grantable
+    if unknown:
+        tool_key, permission = sorted(unknown)[0]
+        raise MembershipError(f"'{permission}' is not a permission that can be granted in tool '{tool_key}'.")
+    current = granted(session, membership.id) & grantable
+    removed = current - wanted
+    if removed:
+        for row in session.scalars(select(MemberPermission).where(
+                MemberPermission.membership_id == membership.id)):
+            if (row.tool_key, row.permission) in removed:
+                session.delete(row)
+    added = wanted - current
+    for tool_key, permission in sorted(added):
+        session.add(MemberPermission(org_id=membership.org_id, membership_id=membership.id,
+                                     tool_key=tool_key, permission=permission))
+    session.flush()
+    return len(added), len(removed)
