@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from sdk.audit import reason_for_change
 from sdk.models import utcnow
 from sdk.services import UserRef
 from sdk.tenancy import org_scope
@@ -20,6 +21,9 @@ from .runtime.dispatch import call_each
 
 DEFAULT_TRIAL_DAYS = 14
 ADMIN_ACTIONS = ("grant", "extend", "suspend", "revoke")
+MAX_ADMIN_DAYS = 3650
+MAX_SEATS = 100_000
+MAX_REASON_LENGTH = 500
 
 
 class LicensingError(ValueError):
@@ -47,6 +51,18 @@ def _log(session, org, lic: License, action: str, before: str | None, reason: st
         session.add(LicenseChange(tool_key=lic.tool_key, action=action, from_status=before,
                                   to_status=lic.status, valid_until=lic.valid_until, reason=reason,
                                   actor_user_id=actor.id if actor else None))
+        session.flush()
+
+
+def trial_plan(manifest):
+    """The plan a free trial runs on: the cheapest monthly one, else the first."""
+    return manifest.cheapest_monthly or (manifest.plans[0] if manifest.plans else None)
+
+
+def trial_days(manifest) -> int:
+    """Length of the tool's free trial in days; 0 means it has none."""
+    plan = trial_plan(manifest)
+    return plan.trial_days if plan else DEFAULT_TRIAL_DAYS
 
 
 def start_trial(session, org: Organization, tool_key: str, actor: User) -> License:
@@ -55,12 +71,12 @@ def start_trial(session, org: Organization, tool_key: str, actor: User) -> Licen
     if get_license(session, org, tool_key) is not None:
         raise LicensingError(f"{manifest.name} already has a license in this organization; "
                              "a trial can be started only once.")
-    plan = manifest.cheapest_monthly or (manifest.plans[0] if manifest.plans else None)
-    days = plan.trial_days if plan else DEFAULT_TRIAL_DAYS
+    plan = trial_plan(manifest)
+    days = trial_days(manifest)
     if days <= 0:
         raise LicensingError(f"{manifest.name} has no free trial; buy it instead.")
     ends = utcnow() + timedelta(days=days)
-    with org_scope(org.id):
+    with org_scope(org.id), reason_for_change(f"{days}-day free trial started"):
         lic = License(tool_key=tool_key, plan_code=plan.code if plan else "trial", status="trialing",
                       seats=plan.min_seats if plan else 1, trial_ends_at=ends, valid_until=ends)
         session.add(lic)
@@ -82,6 +98,7 @@ def set_enabled(session, org: Organization, tool_key: str, enabled: bool, actor:
             row = OrgTool(tool_key=tool_key, enabled=False)
             session.add(row)
         if row.enabled == enabled:
+            session.flush()
             return
         row.enabled, row.changed_at, row.changed_by_id = enabled, utcnow(), actor.id if actor else None
         session.flush()
@@ -100,10 +117,12 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
         raise LicensingError(f"Unknown action '{action}'; use one of {', '.join(ADMIN_ACTIONS)}.")
     if not reason:
         raise LicensingError("A reason is required for every license change.")
-    if days is not None and days <= 0:
-        raise LicensingError("The number of days must be positive.")
-    if seats is not None and seats < 1:
-        raise LicensingError("Seats must be at least 1.")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise LicensingError(f"Keep the reason to {MAX_REASON_LENGTH} characters.")
+    if days is not None and not 0 < days <= MAX_ADMIN_DAYS:
+        raise LicensingError(f"The number of days must be between 1 and {MAX_ADMIN_DAYS}.")
+    if seats is not None and not 0 < seats <= MAX_SEATS:
+        raise LicensingError(f"Seats must be between 1 and {MAX_SEATS:,}.")
     lic = get_license(session, org, tool_key)
     before = lic.status if lic else None
     now = utcnow()
@@ -112,11 +131,12 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
             raise LicensingError(f"{manifest.name} has no plan '{plan}'.")
         with org_scope(org.id):
             if lic is None:
-                lic = License(tool_key=tool_key, plan_code="", status="active", seats=1)
+                lic = License(tool_key=tool_key, plan_code="", status="active", seats=0)
                 session.add(lic)
             lic.status = "active"
             lic.plan_code = plan or lic.plan_code or (manifest.plans[0].code if manifest.plans else "comp")
-            lic.seats = seats or lic.seats
+            granted_plan = manifest.plan(lic.plan_code)
+            lic.seats = seats or lic.seats or (granted_plan.min_seats if granted_plan else 1)
             lic.valid_until = now + timedelta(days=days or 30)
             lic.trial_ends_at = None
     else:
@@ -126,13 +146,15 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
             if action == "extend":
                 base = max(lic.valid_until or now, now)
                 lic.valid_until = base + timedelta(days=days or 30)
-                if lic.status in ("lapsed", "grace"):
+                if lic.status == "trialing":
+                    lic.trial_ends_at = lic.valid_until
+                elif lic.status in ("lapsed", "grace"):
                     lic.status = "active"
             elif action == "suspend":
                 lic.status = "suspended"
             else:
                 lic.status, lic.valid_until = "lapsed", now
-    with org_scope(org.id):
+    with org_scope(org.id), reason_for_change(reason):
         session.flush()
     _log(session, org, lic, action, before, reason, actor)
     return lic

@@ -1,0 +1,92 @@
+"""Licenses across organizations: filter them, read one's history, and change it with a reason.
+
+Every change goes through :func:`host.licensing.admin_change`, which refuses one without a
+reason and writes the :class:`LicenseChange` history row.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from sdk.tenancy import all_organizations, org_scope
+
+from ..db import db_session
+from ..licensing import ADMIN_ACTIONS, LicensingError, admin_change
+from ..models import LICENSE_STATUSES, License, LicenseChange, Organization, OrgTool, User
+from .blueprint import bp, form_int, registry
+from .paging import paginate
+
+DONE = {"grant": "granted", "extend": "extended", "suspend": "suspended", "revoke": "revoked"}
+
+
+@bp.get("/licenses")
+def licenses():
+    session = db_session()
+    tool = request.args.get("tool", "").strip()
+    status = request.args.get("status", "").strip()
+    org_slug = request.args.get("org", "").strip().lower()
+    stmt = (select(License, Organization).join(Organization, Organization.id == License.org_id)
+            .order_by(Organization.name, License.tool_key))
+    if tool:
+        stmt = stmt.where(License.tool_key == tool)
+    if status in LICENSE_STATUSES:
+        stmt = stmt.where(License.status == status)
+    if org_slug:
+        stmt = stmt.where(Organization.slug == org_slug)
+    with all_organizations():
+        page = paginate(session, stmt)
+    tool_keys = sorted(registry().records)
+    return render_template("admin/licenses.html", page=page, tool=tool, status=status,
+                           org_slug=org_slug, tool_keys=tool_keys, statuses=LICENSE_STATUSES)
+
+
+def _license_or_404(license_id: int) -> tuple[License, Organization]:
+    with all_organizations():
+        row = db_session().execute(
+            select(License, Organization).join(Organization, Organization.id == License.org_id)
+            .where(License.id == license_id)).first()
+    if row is None:
+        abort(404, "There is no such license.")
+    return row[0], row[1]
+
+
+def _render_license(lic: License, org: Organization, status: int = 200):
+    session = db_session()
+    with all_organizations():
+        history = session.execute(
+            select(LicenseChange, User.email).outerjoin(User, User.id == LicenseChange.actor_user_id)
+            .where(LicenseChange.org_id == org.id, LicenseChange.tool_key == lic.tool_key)
+            .order_by(LicenseChange.at.desc(), LicenseChange.id.desc())).all()
+        enabled = session.scalar(select(OrgTool.enabled).where(
+            OrgTool.org_id == org.id, OrgTool.tool_key == lic.tool_key)) or False
+    return render_template("admin/license_detail.html", lic=lic, org=org, history=history,
+                           enabled=enabled, manifest=registry().manifest(lic.tool_key),
+                           form=request.form), status
+
+
+@bp.get("/licenses/<int:license_id>")
+def license_detail(license_id: int):
+    return _render_license(*_license_or_404(license_id))
+
+
+@bp.post("/licenses/<int:license_id>/<action>")
+def change_license(license_id: int, action: str):
+    if action not in ADMIN_ACTIONS:
+        abort(404)
+    lic, org = _license_or_404(license_id)
+    session = db_session()
+    try:
+        with org_scope(org.id):
+            admin_change(session, org, lic.tool_key, action, request.form.get("reason", ""),
+                         current_user._get_current_object(),
+                         plan=request.form.get("plan") or None,
+                         seats=form_int(request.form, "seats", "Seats"),
+                         days=form_int(request.form, "days", "Days"))
+            session.commit()
+    except LicensingError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return _render_license(*_license_or_404(license_id), status=422)
+    flash(f"{lic.tool_key} license of {org.name} {DONE[action]}.", "success")
+    return redirect(url_for("admin.license_detail", license_id=license_id), 303)
