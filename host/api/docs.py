@@ -1,0 +1,82 @@
+"""Tool APIs in the OpenAPI document, so a third party sees every endpoint it may call.
+
+Tools mount plain Flask blueprints at ``/api/v1/o/<org>/<key>/``; they are described from the
+URL map (methods, summary and description from the view's docstring, the tool's name as tag,
+the permission the host checks). A tool that hands over a ``flask_smorest.Blueprint`` is
+described by flask-smorest itself, from its own schemas.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+
+import flask_smorest
+from flask import Flask
+
+from sdk.views import required_permission
+
+from .schemas import ErrorSchema
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+ORG_PARAMETER = {"in": "path", "name": "org", "required": True, "schema": {"type": "string"},
+                 "description": "Slug of the organization; a token works only for its own."}
+TOOL_ERRORS = {
+    "401": "Not signed in, or the token is invalid or revoked",
+    "402": "The organization has no license for the tool, or switched it off",
+    "404": "No such organization for this caller (or token)",
+}
+PERMISSION_ERROR = "The caller lacks the tool permission this endpoint needs"
+log = logging.getLogger(__name__)
+
+
+def document_tool_apis(api, app: Flask) -> None:
+    registry = app.extensions["trialoffice.registry"]
+    for name, key in sorted(app.extensions["trialoffice.tool_blueprints"].items()):
+        manifest = registry.manifest(key)
+        if not name.startswith("api_") or manifest is None:
+            continue
+        try:
+            _document_tool(api, app, name, manifest)
+        except Exception:  # an odd tool blueprint must not stop the host from starting
+            log.exception("the API of tool %s could not be put in the OpenAPI document", key)
+
+
+def _document_tool(api, app: Flask, name: str, manifest) -> None:
+    blueprint = app.blueprints.get(name)
+    api.spec.tag({"name": manifest.name, "description": f"{manifest.summary} "
+                  f"(tool '{manifest.key}' {manifest.version} by {manifest.publisher})"})
+    if isinstance(blueprint, flask_smorest.Blueprint):
+        app.extensions["flask-smorest"]["blp_name_to_api"][name] = api
+        blueprint.register_views_in_doc(api, app, api.spec, name=name, parameters=[ORG_PARAMETER])
+    else:
+        _document_rules(api, app, name, manifest.name)
+
+
+def _document_rules(api, app: Flask, blueprint_name: str, tag: str) -> None:
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.endpoint.startswith(blueprint_name + "."):
+            continue
+        view = app.view_functions[rule.endpoint]
+        operation = _operation(view, rule.endpoint, tag)
+        methods = sorted((rule.methods or set()) - IGNORED_METHODS)
+        api.spec.path(rule=rule, operations={m.lower(): operation for m in methods},
+                      parameters=[ORG_PARAMETER])
+
+
+def _operation(view, endpoint: str, tag: str) -> dict:
+    doc = inspect.cleandoc(view.__doc__ or "")
+    summary, _, description = doc.partition("\n")
+    if not summary:
+        summary = endpoint.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    responses = {"200": {"description": "Success; the body is the tool's JSON"}}
+    errors = dict(TOOL_ERRORS)
+    permission = required_permission(view)
+    if permission:
+        description = f"{description}\n\nNeeds the tool permission `{permission}`.".strip()
+        errors["403"] = PERMISSION_ERROR
+    for code, text in sorted(errors.items()):
+        responses[code] = {"description": text, "content": {"application/json": {"schema": ErrorSchema}}}
+    operation = {"tags": [tag], "summary": summary.strip(), "responses": responses}
+    if description.strip():
+        operation["description"] = description.strip()
+    return operation
