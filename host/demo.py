@@ -1,0 +1,190 @@
+"""Demo data: a platform admin and one organization of each type, every tool on trial in each.
+
+Loading is idempotent: people, organizations and memberships are looked up before they are
+created, and a tool's trial and demo data are added only where the organization holds no
+license for it yet. Each organization is committed on its own and each tool's trial with its
+demo data, so a tool whose ``demo_data`` hook fails is left out (and retried on the next run)
+without stopping the rest.
+
+Argon2 is slow on purpose, so every demo account gets the same hash of the one published demo
+password, computed once, and each distinct stored hash is checked once when the logins are shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from sdk.services import UserRef
+from sdk.tenancy import org_scope
+
+from .accounts_service import create_organization, normalize_email
+from .auth.passwords import hash_password, verify_password
+from .licensing import LicensingError, get_license, start_trial
+from .models import Membership, Organization, User
+from .orgctx import org_ref
+from .runtime.dispatch import call_each
+
+#: Every demo account signs in with this password. Demo data is for demonstrations only.
+DEMO_PASSWORD = "trialoffice-demo"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    slug: str
+    name: str
+    type: str
+    owner: DemoPerson
+    member: DemoPerson
+
+
+DEMO_ADMIN = DemoPerson("admin@trialoffice.example.com", "Alex Morgan")
+
+DEMO_ORGS = (
+    DemoOrg("northwind", "Northwind Therapeutics", "sponsor",
+            DemoPerson("maria.chen@northwind.example.com", "Maria Chen"),
+            DemoPerson("david.okafor@northwind.example.com", "David Okafor")),
+    DemoOrg("helix-cro", "Helix Clinical CRO", "cro",
+            DemoPerson("priya.raman@helixcro.example.com", "Priya Raman"),
+            DemoPerson("tom.lindqvist@helixcro.example.com", "Tom Lindqvist")),
+    DemoOrg("meridian-smo", "Meridian Site Management", "smo",
+            DemoPerson("carlos.mendes@meridiansmo.example.com", "Carlos Mendes"),
+            DemoPerson("aisha.bello@meridiansmo.example.com", "Aisha Bello")),
+    DemoOrg("lakeside-research", "Lakeside Clinical Research Center", "site",
+            DemoPerson("hannah.weiss@lakeside.example.com", "Dr. Hannah Weiss"),
+            DemoPerson("samuel.ortiz@lakeside.example.com", "Samuel Ortiz")),
+    DemoOrg("blake-monitoring", "Jordan Blake Monitoring", "freelancer",
+            DemoPerson("jordan.blake@blakemonitoring.example.com", "Jordan Blake"),
+            DemoPerson("riley.park@blakemonitoring.example.com", "Riley Park")),
+    DemoOrg("toolsmith-labs", "Toolsmith Labs", "publisher",
+            DemoPerson("nora.fischer@toolsmith.example.com", "Nora Fischer"),
+            DemoPerson("ken.adams@toolsmith.example.com", "Ken Adams")),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    org: str
+    role: str
+    email: str
+    password: str
+
+
+@dataclass
+class DemoReport:
+    logins: list[DemoLogin] = field(default_factory=list)
+    created_orgs: list[str] = field(default_factory=list)
+    tools_started: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class DemoPassword:
+    """The demo password with one shared hash and a memo of which stored hashes match it."""
+
+    def __init__(self, password: str):
+        self.password = password
+        self._hash: str | None = None
+        self._matches: dict[str, bool] = {}
+
+    @property
+    def hash(self) -> str:
+        if self._hash is None:
+            self._hash = hash_password(self.password)
+            self._matches[self._hash] = True
+        return self._hash
+
+    def matches(self, stored_hash: str) -> bool:
+        if stored_hash not in self._matches:
+            self._matches[stored_hash] = verify_password(stored_hash, self.password)
+        return self._matches[stored_hash]
+
+
+def load_demo(session, password: str = DEMO_PASSWORD) -> DemoReport:
+    """Load (or complete) the demo in the current app; returns what was added and the logins."""
+    report = DemoReport()
+    secret = DemoPassword(password)
+    admin = _ensure_user(session, DEMO_ADMIN, secret, platform_admin=True)
+    session.commit()
+    report.logins.append(_login(admin, "(platform)", "platform admin", secret))
+    for spec in DEMO_ORGS:
+        org, owner, member = _ensure_org(session, spec, secret, report)
+        if org is None:
+            session.rollback()
+            report.problems.append(f"the organization '{spec.slug}' exists and is not owned by "
+                                   f"{spec.owner.email}; it was left alone.")
+            continue
+        session.commit()
+        report.logins += [_login(owner, org.name, "owner", secret),
+                          _login(member, org.name, "member", secret)]
+        for record in current_app.extensions["trialoffice.registry"].available():
+            _start_tool(session, org, record.key, owner, report)
+    return report
+
+
+def _login(user: User, org_name: str, role: str, secret: DemoPassword) -> DemoLogin:
+    """The demo password, unless the account existed before with a password of its own."""
+    shown = secret.password if secret.matches(user.password_hash) else "(unchanged)"
+    return DemoLogin(org_name, role, user.email, shown)
+
+
+def _ensure_user(session, person: DemoPerson, secret: DemoPassword, *,
+                 platform_admin: bool = False) -> User:
+    email = normalize_email(person.email)
+    user = session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None:
+        user = User(email=email, name=person.name, password_hash=secret.hash,
+                    is_platform_admin=platform_admin)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def _ensure_org(session, spec: DemoOrg, secret: DemoPassword, report: DemoReport):
+    owner = _ensure_user(session, spec.owner, secret)
+    member = _ensure_user(session, spec.member, secret)
+    org = session.scalar(select(Organization).where(Organization.slug == spec.slug))
+    if org is None:
+        org = create_organization(session, slug=spec.slug, name=spec.name, type=spec.type, owner=owner)
+        report.created_orgs.append(spec.slug)
+    elif _role(session, org, owner) != "owner":
+        return None, owner, member
+    if _role(session, org, member) is None:
+        session.add(Membership(org_id=org.id, user_id=member.id, role="member"))
+        session.flush()
+    return org, owner, member
+
+
+def _role(session, org: Organization, user: User) -> str | None:
+    return session.scalar(select(Membership.role).where(Membership.org_id == org.id,
+                                                        Membership.user_id == user.id))
+
+
+def _start_tool(session, org: Organization, key: str, owner: User, report: DemoReport) -> None:
+    """Trial, enable and fill one tool in one organization, all or nothing."""
+    if get_license(session, org, key) is not None:
+        return
+    try:
+        start_trial(session, org, key, owner)
+    except LicensingError as exc:
+        session.rollback()
+        report.problems.append(f"{org.slug}: {exc}")
+        return
+    user = UserRef(owner.id, owner.email, owner.name, owner.timezone)
+    with org_scope(org.id):
+        results = call_each(current_app.extensions["trialoffice.registry"], "demo_data", [key],
+                            org_id=org.id, org=org_ref(org), user=user)
+    failed = next((r for r in results if not r.ok), None)
+    if failed is not None:
+        session.rollback()
+        report.problems.append(f"{org.slug}: the demo data of '{key}' failed ({failed.error}); "
+                               "the tool was left out of this organization.")
+        return
+    session.commit()
+    report.tools_started.append((org.slug, key))
