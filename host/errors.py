@@ -40,5 +40,5 @@ def init_errors(app: Flask) -> None:
             return http_error(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         get_db().session.rollback()
-        return _respond(500, InternalServerError.name,
+        return _respond(500, InternalServerError().name,
                         "Something went wrong on our side; nothing was saved. Try again.")

@@ -1,6 +1,7 @@
 """What every page template gets: the org switcher, the tools' navigation, money and time."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,11 +11,14 @@ from sqlalchemy import select
 
 from sdk.manifest import CATEGORIES, format_money
 from sdk.services import UserRef
+from sdk.views import NavItem
 
 from .db import db_session
 from .models import Membership
 from .orgctx import org_ref
 from .runtime.dispatch import call_each
+
+log = logging.getLogger(__name__)
 
 
 def user_orgs() -> list[Membership]:
@@ -44,13 +48,16 @@ def tool_navigation() -> list[dict]:
     registry = current_app.extensions["trialoffice.registry"]
     items = []
     for result in call_each(registry, "navigation_items", serving_tools(), org_id=org.id,
-                            org=org_ref(org), user=user):
+                            item_type=NavItem, org=org_ref(org), user=user):
         for item in (result.value or []) if result.ok else []:
             try:
                 href = url_for(item.endpoint)
             except Exception:
+                registry.records[result.key].count_failure("navigation_items")
+                log.warning("tool %s links to unknown endpoint %r", result.key, item.endpoint)
                 continue
-            items.append({"label": item.label, "href": href, "order": item.order, "tool": result.key})
+            order = item.order if isinstance(item.order, int) else 100
+            items.append({"label": str(item.label), "href": href, "order": order, "tool": result.key})
     return sorted(items, key=lambda i: (i["order"], i["label"]))
 
 

@@ -110,7 +110,14 @@ def _stamp_and_guard_writes(session: Session, flush_context, instances) -> None:
 
 
 def install_tenant_scoping(session_class) -> None:
-    """Attach the scoping listeners to a Session class or sessionmaker (the host does this once)."""
-    if not event.contains(session_class, "do_orm_execute", _scope_orm_execute):
-        event.listen(session_class, "do_orm_execute", _scope_orm_execute)
-        event.listen(session_class, "before_flush", _stamp_and_guard_writes)
+    """Attach the scoping listeners to a Session class or sessionmaker (the host does this once).
+
+    A flag on the target, not ``event.contains``, prevents a second install: SQLAlchemy's event
+    registry is keyed by ``id()``, so a new sessionmaker that reuses the id of a collected one is
+    reported as already listening and would be left without tenant scoping.
+    """
+    if vars(session_class).get("_trialoffice_tenant_scoping"):
+        return
+    event.listen(session_class, "do_orm_execute", _scope_orm_execute)
+    event.listen(session_class, "before_flush", _stamp_and_guard_writes)
+    session_class._trialoffice_tenant_scoping = True

@@ -1,5 +1,5 @@
 def test_tool_page_gated(make_app, make_org, make_user, grant_license, login_as, add_member):
-    app = make_app(plugins=["testtool"])
+    make_app(plugins=["testtool"])
     owner = make_user("owner@a.org")
     org = make_org("acme", owner=owner)
     client = login_as(owner)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from sdk.services import UserRef
+from sdk.views import Widget
 
 from ..orgctx import org_member_required, org_ref
 from ..runtime.dispatch import call_each
@@ -40,7 +41,7 @@ def org_home():
     registry = current_app.extensions["trialoffice.registry"]
     panels = []
     for result in call_each(registry, "dashboard_widgets", serving_tools(), org_id=org.id,
-                            org=org_ref(org), user=user):
+                            item_type=Widget, org=org_ref(org), user=user):
         manifest = registry.manifest(result.key)
         if not result.ok:
             panels.append({"tool": result.key, "title": manifest.name, "error": True, "order": 999})

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
+
+from sdk.events import DomainEvent
 
 from .registry import PluginRegistry
 
@@ -26,8 +28,15 @@ class HookResult:
 
 
 def call_each(registry: PluginRegistry, hook_name: str, keys: Iterable[str], org_id: int | None = None,
+              *, item_type: type | None = None, check: Callable[[Any], Any] | None = None,
               **kwargs) -> list[HookResult]:
-    """Call ``hook_name`` for each tool in ``keys`` (sorted) that implements it, isolated."""
+    """Call ``hook_name`` for each tool in ``keys`` (sorted) that implements it, isolated.
+
+    With ``item_type`` the hook must return an iterable of that type (or None); the value is
+    turned into a list inside the isolation, so a lazy generator that raises, or a wrong type,
+    counts as that tool's failure instead of breaking the caller. ``check`` converts or refuses
+    (by raising) any other kind of value the same way.
+    """
     results = []
     for key in sorted(keys):
         impl = registry.impl(hook_name, key)
@@ -35,9 +44,12 @@ def call_each(registry: PluginRegistry, hook_name: str, keys: Iterable[str], org
             continue
         try:
             value = impl.function(*[kwargs[name] for name in impl.argnames])
+            if item_type is not None:
+                value = _as_list_of(value, item_type)
+            if check is not None:
+                value = check(value)
         except Exception as exc:
-            record = registry.records[key]
-            record.failures[hook_name] = record.failures.get(hook_name, 0) + 1
+            registry.records[key].count_failure(hook_name)
             log.exception("tool %s failed in hook %s for org %s", key, hook_name, org_id)
             results.append(HookResult(key, error=f"{type(exc).__name__}: {exc}"))
             continue
@@ -45,6 +57,43 @@ def call_each(registry: PluginRegistry, hook_name: str, keys: Iterable[str], org
     return results
 
 
+def _as_list_of(value, item_type: type) -> list:
+    items = [] if value is None else list(value)
+    wrong = sorted({type(item).__name__ for item in items if not isinstance(item, item_type)})
+    if wrong:
+        raise TypeError(f"expected a list of {item_type.__name__}, got {', '.join(wrong)}")
+    return items
+
+
 def call_available(registry: PluginRegistry, hook_name: str, **kwargs) -> list[HookResult]:
     """Call a process-wide hook on every available tool, isolated like :func:`call_each`."""
     return call_each(registry, hook_name, [r.key for r in registry.available()], **kwargs)
+
+
+def deliver_event(registry: PluginRegistry, keys: Iterable[str], event: DomainEvent) -> list[str]:
+    """Hand ``event`` to the handler of each tool in ``keys``; returns the keys that took it.
+
+    A tool whose handler table is broken or whose handler raises is logged and counted; the
+    other tools still get the event and the emitter never sees the failure.
+    """
+    delivered = []
+    for result in call_each(registry, "domain_event_handlers", keys, org_id=event.org_id,
+                            check=_handler_table):
+        handler = result.value.get(event.name) if result.ok else None
+        if handler is None:
+            continue
+        try:
+            handler(event)
+        except Exception:
+            registry.records[result.key].count_failure("domain_event")
+            log.exception("tool %s failed handling %s for org %s", result.key, event.name, event.org_id)
+            continue
+        delivered.append(result.key)
+    return delivered
+
+
+def _handler_table(value) -> dict:
+    table = {} if value is None else value
+    if not isinstance(table, dict) or not all(callable(h) for h in table.values()):
+        raise TypeError("domain_event_handlers must return a dict of event name to callable")
+    return table

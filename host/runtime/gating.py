@@ -11,6 +11,7 @@ from flask import Flask, abort, current_app, g, jsonify, render_template, reques
 from sdk.views import required_permission
 
 from ..db import db_session
+from ..models import ENTITLED_STATUSES
 from ..orgctx import load_org, wants_json
 from ..permissions import has_tool_permission
 from .dispatch import call_available
@@ -32,8 +33,14 @@ def _mount(app: Flask, registry, result, prefix: str, name: str) -> None:
         return
     if result.value is None:
         return
-    app.register_blueprint(result.value, url_prefix=prefix.format(key=result.key), name=name)
-    app.before_request_funcs.setdefault(name, []).append(lambda key=result.key: gate_tool(key))
+    try:
+        app.register_blueprint(result.value, url_prefix=prefix.format(key=result.key), name=name)
+    except Exception as exc:
+        registry.records[result.key].count_failure("mount")
+        registry.mark_unavailable(result.key, f"blueprint could not be mounted: {type(exc).__name__}: {exc}")
+        return
+    # First in line, so that no before_request of the tool itself runs ahead of the gate.
+    app.before_request_funcs.setdefault(name, []).insert(0, lambda key=result.key: gate_tool(key))
     app.extensions["trialoffice.tool_blueprints"][name] = result.key
 
 
@@ -54,14 +61,24 @@ def gate_tool(key: str):
     return None
 
 
+def not_serving_message(name: str, state) -> str:
+    """Why tool ``name`` does not serve this organization, and what an admin can do about it."""
+    if state.license_status is None:
+        return (f"{name} is not licensed for this organization. "
+                "An organization admin can start a free trial or buy it in the marketplace.")
+    if state.license_status not in ENTITLED_STATUSES:
+        return (f"The license for {name} in this organization is {state.license_status}. "
+                "An organization admin can renew it in the marketplace.")
+    if not state.entitled():
+        return (f"The license for {name} in this organization has expired. "
+                "An organization admin can renew it in the marketplace.")
+    return (f"{name} is licensed but switched off for this organization. "
+            "An organization admin can enable it under My tools.")
+
+
 def _not_serving(key: str, state):
     manifest = current_app.extensions["trialoffice.registry"].manifest(key)
-    if not state.entitled():
-        message = (f"{manifest.name} is not licensed for this organization. "
-                   "An organization admin can start a trial or buy it in the marketplace.")
-    else:
-        message = (f"{manifest.name} is licensed but switched off for this organization. "
-                   "An organization admin can enable it under My tools.")
+    message = not_serving_message(manifest.name, state)
     if wants_json():
         return jsonify(error="tool_unavailable", message=message, tool=key), 402
     return render_template("tools/not_available.html", manifest=manifest, state=state,

@@ -1,13 +1,15 @@
 """Discovery: find tools through entry points, validate them, register the good ones.
 
-A plugin that fails to import, has an invalid manifest, needs an unsupported SDK API level or
-implements an unknown hook is kept as an unavailable record with the reason; the host starts.
+A plugin that fails to import, has an invalid manifest, needs an unsupported SDK API level,
+claims a key another plugin claims or implements an unknown hook is kept as an unavailable
+record with the reason; the host starts.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from typing import Callable
 
 import pluggy
 
@@ -25,6 +27,7 @@ class PluginRecord:
     manifest: Manifest | None = None
     plugin: object | None = None
     reason: str | None = None
+    #: Failures per hook name since the process started (shown on the admin console).
     failures: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -39,6 +42,32 @@ class PluginRecord:
     def api_level(self) -> int | None:
         return self.manifest.api_level if self.manifest else None
 
+    def count_failure(self, what: str) -> None:
+        self.failures[what] = self.failures.get(what, 0) + 1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A plugin found but not loaded yet: its key, where it comes from and how to load it."""
+
+    name: str
+    target: str
+    origin: str
+    load: Callable[[], object]
+
+
+def find_candidates(extra: list | None = None) -> list[Candidate]:
+    """Entry points of the plugin group, then ``extra`` modules, sorted by key."""
+    found = [Candidate(ep.name, ep.value, f"entry point {ep.value}", ep.load)
+             for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    for plugin in extra or ():
+        manifest = getattr(plugin, "manifest", None)
+        module = getattr(plugin, "__name__", repr(plugin))
+        name = getattr(manifest, "key", None)
+        found.append(Candidate(name if isinstance(name, str) else module, module, f"module {module}",
+                               lambda p=plugin: p))
+    return sorted(found, key=lambda c: c.name)
+
 
 class PluginRegistry:
     """One pluggy manager per app, plugins registered once, in sorted order."""
@@ -47,43 +76,55 @@ class PluginRegistry:
         self.pm = pluggy.PluginManager("trialoffice")
         self.pm.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
+        self._impls: dict[str, dict[str, object]] = {}
 
     @classmethod
     def discover(cls, only: list[str] | None = None, extra: list | None = None) -> "PluginRegistry":
         registry = cls()
-        candidates = [(ep.name, f"entry point {ep.value}", ep.load) for ep in entry_points(group=ENTRY_POINT_GROUP)]
-        for plugin in extra or ():
-            manifest = getattr(plugin, "manifest", None)
-            name = getattr(manifest, "key", None) or getattr(plugin, "__name__", repr(plugin))
-            candidates.append((name, f"module {getattr(plugin, '__name__', plugin)}", lambda p=plugin: p))
-        for name, origin, load in sorted(candidates, key=lambda c: c[0]):
-            if only is not None and name not in only:
-                continue
-            registry._add(name, origin, load)
+        by_name: dict[str, list[Candidate]] = {}
+        for candidate in find_candidates(extra):
+            if only is None or candidate.name in only:
+                same = by_name.setdefault(candidate.name, [])
+                if all(c.target != candidate.target for c in same):
+                    same.append(candidate)
+        for name, candidates in by_name.items():
+            if len(candidates) == 1:
+                registry._add(candidates[0])
+            else:
+                registry._refuse_duplicates(name, candidates)
         return registry
 
-    def _add(self, name: str, origin: str, load) -> None:
-        record = PluginRecord(key=name, origin=origin)
-        self.records[name] = record
+    def _refuse_duplicates(self, name: str, candidates: list[Candidate]) -> None:
+        origins = ", ".join(c.origin for c in candidates)
+        self.records[name] = PluginRecord(key=name, origin=origins,
+                                          reason=f"several plugins claim the key {name!r}: {origins}")
+        log.error("plugin %s unavailable: %s", name, self.records[name].reason)
+
+    def _add(self, candidate: Candidate) -> None:
+        record = PluginRecord(key=candidate.name, origin=candidate.origin)
+        self.records[candidate.name] = record
         try:
-            plugin = load()
+            record.plugin = candidate.load()
         except Exception as exc:  # a broken plugin must not stop the host
             record.reason = f"import failed: {type(exc).__name__}: {exc}"
-            log.error("plugin %s unavailable: %s", name, record.reason)
-            return
-        record.plugin = plugin
-        record.reason = self._manifest_problem(name, plugin, record)
-        if record.reason is None:
-            record.reason = self._register(name, plugin)
+        else:
+            try:
+                record.reason = (self._manifest_problem(candidate.name, record.plugin, record)
+                                 or self._register(candidate.name, record.plugin))
+            except Exception as exc:
+                record.reason = f"could not be validated: {type(exc).__name__}: {exc}"
         if record.reason:
-            log.error("plugin %s unavailable: %s", name, record.reason)
+            log.error("plugin %s unavailable: %s", candidate.name, record.reason)
 
     @staticmethod
     def _manifest_problem(name: str, plugin, record: PluginRecord) -> str | None:
         manifest = getattr(plugin, "manifest", None)
         if not isinstance(manifest, Manifest):
             return "no manifest: the module must define `manifest = sdk.Manifest(...)`"
-        problems = manifest.problems()
+        try:
+            problems = manifest.problems()
+        except Exception as exc:
+            problems = [f"{type(exc).__name__}: {exc}"]
         if problems:
             return "invalid manifest: " + "; ".join(problems)
         record.manifest = manifest
@@ -98,11 +139,17 @@ class PluginRegistry:
         try:
             self.pm.register(plugin, name=name)
         except Exception as exc:
-            return f"hook validation failed: {exc}"
-        unknown = [c.name for c in self.pm.get_hookcallers(plugin) or [] if c.spec is None]
-        if unknown:
+            return "hook validation failed: " + " ".join(str(exc).split())
+        self._impls = {}
+        callers = self.pm.get_hookcallers(plugin) or []
+        unknown = sorted(c.name for c in callers if c.spec is None)
+        wrappers = sorted(c.name for c in callers for i in c.get_hookimpls()
+                          if i.plugin is plugin and (i.hookwrapper or i.wrapper))
+        if unknown or wrappers:
             self.pm.unregister(plugin)
-            return f"implements unknown hooks: {', '.join(sorted(unknown))}"
+            if unknown:
+                return f"implements unknown hooks: {', '.join(unknown)}"
+            return f"hook wrappers are not supported: {', '.join(wrappers)}"
         return None
 
     def mark_unavailable(self, key: str, reason: str) -> None:
@@ -110,6 +157,7 @@ class PluginRegistry:
         record.reason = reason
         if record.plugin is not None and self.pm.is_registered(record.plugin):
             self.pm.unregister(record.plugin)
+        self._impls = {}
         log.error("plugin %s unavailable: %s", key, reason)
 
     def available(self) -> list[PluginRecord]:
@@ -124,9 +172,13 @@ class PluginRegistry:
         return record.manifest if record else None
 
     def impl(self, hook_name: str, key: str):
-        """The implementation of ``hook_name`` by plugin ``key``, or None."""
-        record = self.get(key)
-        if record is None:
+        """The implementation of ``hook_name`` by available plugin ``key``, or None."""
+        if self.get(key) is None:
             return None
-        caller = getattr(self.pm.hook, hook_name)
-        return next((i for i in caller.get_hookimpls() if i.plugin_name == key), None)
+        by_plugin = self._impls.get(hook_name)
+        if by_plugin is None:
+            by_plugin = {}
+            for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+                by_plugin.setdefault(impl.plugin_name, impl)
+            self._impls[hook_name] = by_plugin
+        return by_plugin.get(key)

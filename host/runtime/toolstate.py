@@ -1,8 +1,10 @@
 """Which tools serve an organization: a per-process cache keyed by the org's ``tools_version``.
 
 Every change to a License or OrgTool row bumps ``organization.tools_version`` in the same
-transaction (a session hook, so no code path can forget it). Each request already reads the
-organization row, so a stale cache is noticed with no extra query, across processes too.
+transaction (session hooks for both flushed objects and bulk UPDATE/DELETE statements, so no
+code path through the session can forget it). Each request already reads the organization row,
+so a stale cache is noticed with no extra query, across processes too. Expiry by date needs no
+bump: :meth:`ToolState.serves` compares ``valid_until`` with the clock on every call.
 """
 from __future__ import annotations
 
@@ -73,17 +75,20 @@ def _bump_tools_version(session: Session, flush_context, instances) -> None:
     changed = {o.org_id for o in (*session.new, *session.dirty, *session.deleted)
                if isinstance(o, (License, OrgTool)) and (o in session.new or o in session.deleted
                                                          or session.is_modified(o))}
-    if not changed:
-        return
-    session.connection().execute(
-        update(Organization.__table__).where(Organization.__table__.c.id.in_(changed))
-        .values(tools_version=Organization.__table__.c.tools_version + 1)
-    )
+    if changed:
+        _bump(session, Organization.__table__.c.id.in_(changed))
+
+
+def _bump(session: Session, where) -> None:
+    """Bulk UPDATE/DELETE of License and OrgTool is refused (they are audited, see
+    :mod:`host.compliance.guards`), so every change passes through this flush hook."""
+    table = Organization.__table__
+    session.connection().execute(update(table).values(tools_version=table.c.tools_version + 1).where(where))
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, Organization) and obj.id in changed:
+        if isinstance(obj, Organization):
             session.expire(obj, ["tools_version"])
 
 
 def install_version_bump(session_factory) -> None:
-    if not event.contains(session_factory, "before_flush", _bump_tools_version):
-        event.listen(session_factory, "before_flush", _bump_tools_version)
+    """Called once for each new session factory (see :func:`host.app.create_app`)."""
+    event.listen(session_factory, "before_flush", _bump_tools_version)

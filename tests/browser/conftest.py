@@ -1,0 +1,91 @@
+"""Fixtures for browser tests: a real app served on a free port and Debian's headless Chromium.
+
+Playwright cannot download its own browsers here, so the system Chromium is launched
+(``CHROMIUM_PATH``, else ``chromium`` on the PATH). Without it these tests fail with a clear
+message; deselect them locally with ``-m "not browser"``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+def chromium_executable() -> str:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        if not (os.path.isfile(configured) and os.access(configured, os.X_OK)):
+            pytest.fail(f"CHROMIUM_PATH={configured} is not an executable file.")
+        return configured
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("Chromium is not installed: the browser test needs Debian's 'chromium' package "
+                    "(apt-get install chromium; 'make test' installs it in CI) or CHROMIUM_PATH. "
+                    "Locally you may deselect it with -m \"not browser\".")
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_executable()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The base URL of an app with CSRF on, served by werkzeug in a background thread."""
+    app = make_app(WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=False)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+class BrowserPage:
+    """A Playwright page that records outside requests and page errors, and saves screenshots."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.outside_requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", self._record_request)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _record_request(self, request) -> None:
+        if not re.match(re.escape(self.base_url) + r"(/|$)", request.url) and not request.url.startswith("data:"):
+            self.outside_requests.append(request.url)
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    context.set_default_timeout(15_000)
+    page = BrowserPage(context.new_page(), live_server)
+    yield page
+    context.close()
