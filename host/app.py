@@ -6,7 +6,9 @@ import os
 
 from flask import Flask, g
 
+from .api import init_api
 from .auth import init_auth
+from .compliance import init_compliance
 from .config import load_config
 from .db import Database
 from .errors import init_errors
@@ -27,6 +29,7 @@ def create_app(config: dict | None = None, extra_plugins: list | None = None) ->
 
     database = Database(app.config["DATABASE_URL"])
     install_version_bump(database.session.session_factory)
+    init_compliance(app, database.session.session_factory)
     database.init_app(app)
 
     registry = PluginRegistry.discover(only=app.config["LOAD_PLUGINS"], extra=extra_plugins)
@@ -42,6 +45,7 @@ def create_app(config: dict | None = None, extra_plugins: list | None = None) ->
     _init_org_urls(app)
     _register_host_blueprints(app)
     mount_tools(app, registry)
+    init_api(app)  # after the tools, so that their APIs are in the OpenAPI document
     _install_testing_support(app)
     return app
 
@@ -64,17 +68,16 @@ def _init_org_urls(app: Flask) -> None:
 def _register_host_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
-    from .api import init_api
     from .auth.views import bp as auth_bp
     from .catalog.views import bp as catalog_bp
+    from .compliance.views import bp as audit_bp
     from .health import bp as health_bp
     from .home.views import bp as home_bp
     from .members.views import bp as members_bp
     from .tokens.views import bp as tokens_bp
 
-    for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp):
+    for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp, audit_bp):
         app.register_blueprint(bp)
-    init_api(app)
 
 
 def _install_testing_support(app: Flask) -> None:

@@ -19,6 +19,12 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def _minutes(raw: str) -> int:
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError("TRIALOFFICE_IDLE_TIMEOUT_MINUTES must be a whole number of minutes (1 or more)")
+    return int(raw)
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = dict(overrides or {})
@@ -41,6 +47,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_THROTTLE_ATTEMPTS": 5,
         "LOGIN_THROTTLE_MINUTES": 15,
         "INVITATION_DAYS": 7,
+        "IDLE_TIMEOUT_MINUTES": _minutes(env.get("TRIALOFFICE_IDLE_TIMEOUT_MINUTES", "30")),
     }
     config.update(overrides)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

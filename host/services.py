@@ -1,8 +1,6 @@
 """The host's implementation of :class:`sdk.Services`, installed at app creation."""
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, current_app, g, has_request_context
 from flask_login import current_user
 
@@ -10,15 +8,15 @@ from sdk.events import DomainEvent, check_event
 from sdk.services import EXTENSION_KEY, Events, Services, UserRef
 from sdk.tenancy import current_org_id
 
+from .compliance.esign import HostSignatures
+from .compliance.trail import HostAuditTrail
 from .db import db_session
 from .models import Organization
 from .orgctx import org_ref
 from .permissions import has_tool_permission
-from .runtime.dispatch import call_each
+from .runtime.dispatch import deliver_event
 from .settings_store import ToolSettings
 from .storage import LocalStorage
-
-log = logging.getLogger(__name__)
 
 
 class HostEvents(Events):
@@ -36,21 +34,7 @@ class HostEvents(Events):
         user = _user_ref()
         event = DomainEvent(name=name, org_id=org_id, payload=dict(payload),
                             actor_user_id=user.id if user else None)
-        for result in call_each(registry, "domain_event_handlers", serving, org_id=org_id):
-            handler = (result.value or {}).get(name) if result.ok else None
-            if handler is not None:
-                call_each_handler(registry, result.key, handler, event)
-
-
-def call_each_handler(registry, key: str, handler, event: DomainEvent) -> None:
-    """Run one tool's handler; its failure is logged and counted, never raised to the emitter."""
-    try:
-        handler(event)
-    except Exception:
-        record = registry.records[key]
-        record.failures["domain_event"] = record.failures.get("domain_event", 0) + 1
-        log.exception("tool %s failed handling %s for org %s",
-                                              key, event.name, event.org_id)
+        deliver_event(registry, serving, event)
 
 
 def _user_ref() -> UserRef | None:
@@ -64,6 +48,8 @@ class HostServices(Services):
     def __init__(self, app: Flask):
         self._storage = LocalStorage(app.config["STORAGE_DIR"], current_org_id)
         self._events = HostEvents()
+        self._audit = HostAuditTrail()
+        self._signatures = HostSignatures()
 
     def current_org(self):
         org = g.get("org")
@@ -94,6 +80,14 @@ class HostServices(Services):
     @property
     def events(self):
         return self._events
+
+    @property
+    def audit(self):
+        return self._audit
+
+    @property
+    def signatures(self):
+        return self._signatures
 
 
 def install_services(app: Flask) -> None:

@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from sdk.models import Base, utcnow
 from sdk.services import OrgRef, UserRef
-from sdk.testing.support import TEST_PASSWORD, TestingSupport
 from sdk.tenancy import org_scope
+from sdk.testing.support import TEST_PASSWORD, TestingSupport
 
 from . import migrate
 from .accounts_service import create_organization, create_user
@@ -64,8 +64,8 @@ class HostTestingSupport(TestingSupport):
             self.session.flush()
             for tool_key, perms in (permissions or {}).items():
                 for perm in perms:
-                    self.session.add(MemberPermission(membership_id=membership.id, tool_key=tool_key,
-                                                      permission=perm))
+                    self.session.add(MemberPermission(org_id=org.id, membership_id=membership.id,
+                                                      tool_key=tool_key, permission=perm))
             self.session.commit()
 
     def grant_license(self, org, tool_key, *, status="active", plan=None, seats=1, days=30,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -72,21 +73,65 @@ class Events(ABC):
         """Deliver a declared domain event to the tools enabled in the current organization."""
 
 
+@dataclass(frozen=True)
+class AuditRecord:
+    """One entry of the audit trail as a tool sees it."""
+
+    at: datetime
+    actor: str
+    action: str
+    changes: dict
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class SignatureInfo:
+    """A signature as shown with its record (21 CFR 11.50): name, time, meaning, and state."""
+
+    id: int
+    printed_name: str
+    signer_email: str
+    meaning: str
+    meaning_label: str
+    signed_at: datetime
+    content_hash: str
+    stale: bool
+    bound: bool
+
+    @property
+    def manifestation(self) -> str:
+        state = " (STALE: the record changed after signing)" if self.stale else ""
+        return (f"Signed by {self.printed_name} <{self.signer_email}> on "
+                f"{self.signed_at.strftime('%Y-%m-%d %H:%M:%S UTC')}, meaning: {self.meaning_label}{state}")
+
+
 class AuditTrail(ABC):
-    """The platform's append-only audit trail (implemented by the compliance layer)."""
+    """The platform's append-only, hash-chained audit trail."""
 
     @abstractmethod
     def record(self, *, tool: str, entity_type: str, entity_id: str, action: str,
                changes: dict | None = None, reason: str | None = None) -> None:
-        """Append one entry for the current organization and actor."""
+        """Append one entry for the current organization and actor, in the current transaction."""
+
+    @abstractmethod
+    def history(self, *, tool: str, entity_type: str, entity_id: str) -> list[AuditRecord]:
+        """Every entry about one record of the current organization, oldest first."""
 
 
 class Signatures(ABC):
-    """Electronic signatures under 21 CFR Part 11 (implemented by the compliance layer)."""
+    """Electronic signatures under 21 CFR Part 11 (11.50, 11.70, 11.200)."""
 
     @abstractmethod
-    def sign(self, record, *, meaning: str, password: str, email: str | None = None):
-        """Re-authenticate the current user and sign ``record``."""
+    def sign(self, record, *, meaning: str, password: str, email: str | None = None) -> SignatureInfo:
+        """Re-authenticate the current user and sign ``record`` (an ``@audited`` model); commits.
+
+        The first signing of a session needs ``email`` and ``password``; later signings in the
+        same continuous session need the password alone. Raises ``sdk.audit.SignatureError``.
+        """
+
+    @abstractmethod
+    def for_record(self, record) -> list[SignatureInfo]:
+        """The signatures of ``record``, each marked stale if the record changed since."""
 
 
 class Services(ABC):
@@ -121,12 +166,12 @@ class Services(ABC):
     def events(self) -> Events: ...
 
     @property
-    def audit(self) -> AuditTrail:
-        raise NotImplementedError("the audit trail is provided by the compliance layer")
+    @abstractmethod
+    def audit(self) -> AuditTrail: ...
 
     @property
-    def signatures(self) -> Signatures:
-        raise NotImplementedError("e-signatures are provided by the compliance layer")
+    @abstractmethod
+    def signatures(self) -> Signatures: ...
 
 
 def services() -> Services:

@@ -1,12 +1,19 @@
 """The host's tables. Tool tables live in their plugins; all share :class:`sdk.Base`."""
 from .accounts import ApiToken, LoginAttempt, User
+from .compliance import AuditChain, AuditEntry, Signature
 from .orgs import ADMIN_ROLES, ORG_TYPES, ROLES, Invitation, MemberPermission, Membership, Organization
 from .tools import (
-    ENTITLED_STATUSES, LICENSE_STATUSES, License, LicenseChange, OrgTool, ToolSetting, license_entitles,
+    ENTITLED_STATUSES,
+    LICENSE_STATUSES,
+    License,
+    LicenseChange,
+    OrgTool,
+    ToolSetting,
+    license_entitles,
 )
 
 __all__ = [
-    "ADMIN_ROLES", "ApiToken", "ENTITLED_STATUSES", "Invitation", "LICENSE_STATUSES", "License", "LicenseChange",
+    "ADMIN_ROLES", "ApiToken", "AuditChain", "AuditEntry", "Signature", "ENTITLED_STATUSES", "Invitation", "LICENSE_STATUSES", "License", "LicenseChange",
     "LoginAttempt", "MemberPermission", "Membership", "ORG_TYPES", "OrgTool", "Organization",
     "ROLES", "ToolSetting", "User", "license_entitles",
 ]

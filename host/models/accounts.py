@@ -7,9 +7,12 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sdk.audit import audited
 from sdk.models import Base, UTCDateTime, utcnow
 
 
+@audited("host", entity_type="user", reason_required=False, exclude=("password_hash",),
+         org_attribute=None)
 class User(UserMixin, Base):
     __tablename__ = "user_account"
 
@@ -39,6 +42,8 @@ class LoginAttempt(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True, nullable=False)
 
 
+@audited("host", entity_type="api_token", reason_required=False,
+         exclude=("token_hash", "last_used_at"))
 class ApiToken(Base):
     """A user's token for one organization; only its SHA-256 is stored."""
 

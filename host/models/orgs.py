@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sdk.audit import audited
 from sdk.models import Base, UTCDateTime, utcnow
 
 ORG_TYPES = {
@@ -20,6 +21,8 @@ ROLES = ("owner", "admin", "member")
 ADMIN_ROLES = ("owner", "admin")
 
 
+@audited("host", entity_type="organization", reason_required=False, exclude=("tools_version",),
+         org_attribute="id")
 class Organization(Base):
     __tablename__ = "organization"
 
@@ -36,6 +39,7 @@ class Organization(Base):
         return ORG_TYPES.get(self.type, self.type)
 
 
+@audited("host", entity_type="membership", reason_required=False)
 class Membership(Base):
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("org_id", "user_id"),)
@@ -54,6 +58,7 @@ class Membership(Base):
         return self.role in ADMIN_ROLES
 
 
+@audited("host", entity_type="member_permission", reason_required=False)
 class MemberPermission(Base):
     """A tool permission granted to one member (owners and admins hold them all)."""
 
@@ -61,11 +66,13 @@ class MemberPermission(Base):
     __table_args__ = (UniqueConstraint("membership_id", "tool_key", "permission"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"), index=True)
     tool_key: Mapped[str] = mapped_column(String(32), nullable=False)
     permission: Mapped[str] = mapped_column(String(32), nullable=False)
 
 
+@audited("host", entity_type="invitation", reason_required=False, exclude=("token_hash",))
 class Invitation(Base):
     """An invitation by link; only the SHA-256 of the link's token is stored."""
 

@@ -6,13 +6,14 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sdk.audit import audited
 from sdk.models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
-
 
 LICENSE_STATUSES = ("trialing", "active", "grace", "lapsed", "suspended")
 ENTITLED_STATUSES = ("trialing", "active", "grace")
 
 
+@audited("host", entity_type="license", reason_required=False, exclude=("updated_at",))
 class License(TenantMixin, TimestampMixin, Base):
     """What an organization holds for one tool. The request path reads only this table."""
 
@@ -37,6 +38,7 @@ def license_entitles(status: str | None, valid_until: datetime | None, now: date
     return valid_until is None or (now or utcnow()) < valid_until
 
 
+@audited("host", entity_type="tool_switch", reason_required=False)
 class OrgTool(TenantMixin, Base):
     """The per-organization enabled flag; an org admin flips it, no restart."""
 

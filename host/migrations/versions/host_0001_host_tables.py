@@ -4,10 +4,10 @@ Revision ID: host_0001
 Revises: 
 Create Date: 2026-11-25
 """
-from alembic import op
 import sqlalchemy as sa
-import sdk.models
+from alembic import op
 
+import sdk.models
 
 revision = 'host_0001'
 down_revision = None

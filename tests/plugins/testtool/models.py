@@ -2,8 +2,10 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, func, sele
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sdk import Base, TenantMixin, services
+from sdk.audit import audited
 
 
+@audited("testtool", entity_type="record")
 class TestRecord(TenantMixin, Base):
     __tablename__ = "testtool_record"
     __table_args__ = (UniqueConstraint("org_id", "title"),)

@@ -4,8 +4,8 @@ Revision ID: testtool_0001
 Revises:
 Create Date: 2026-11-25
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "testtool_0001"
 down_revision = None

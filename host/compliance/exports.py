@@ -1,0 +1,68 @@
+"""Audit trail exports: CSV (exact, one row per changed field) and a printable PDF report."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from fpdf import FPDF, FontFace
+
+from .queries import change_rows
+
+CSV_HEADER = ["organization", "sequence", "time_utc", "actor_type", "actor", "tool", "entity_type",
+              "entity_id", "action", "field", "old_value", "new_value", "reason", "request_id", "hash"]
+_FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                    "/usr/share/fonts/dejavu/DejaVuSans.ttf")
+
+
+def csv_lines(entries, org_slugs: dict):
+    """Yield the CSV text line by line (streamed to the client)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush():
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return value
+
+    writer.writerow(CSV_HEADER)
+    yield flush()
+    for e in entries:
+        for field, old, new in change_rows(e):
+            writer.writerow([org_slugs.get(e.org_id, "platform"), e.seq, e.at.isoformat(), e.actor_type,
+                             e.actor_label, e.tool, e.entity_type, e.entity_id, e.action, field, old, new,
+                             e.reason or "", e.request_id or "", e.hash])
+        yield flush()
+
+
+def pdf_report(entries, *, title: str, subtitle_lines: list[str]) -> bytes:
+    pdf = FPDF(orientation="L", format="A4")
+    font_path = next((p for p in _FONT_CANDIDATES if Path(p).exists()), None)
+    if font_path:
+        pdf.add_font("Body", "", font_path)
+        family, clean = "Body", str
+    else:  # core fonts cover Latin-1 only; the CSV export stays exact
+        family = "Helvetica"
+
+        def clean(text):
+            return str(text).encode("latin-1", "replace").decode("latin-1")
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_page()
+    pdf.set_font(family, size=14)
+    pdf.cell(0, 8, clean(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, size=8)
+    for line in subtitle_lines:
+        pdf.cell(0, 5, clean(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    widths = (12, 34, 48, 20, 34, 16, 48, 48, 17)
+    heading = FontFace(emphasis="", fill_color=(225, 232, 240))
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, headings_style=heading) as table:
+        table.row([clean(h) for h in ("#", "Time (UTC)", "Actor", "Tool", "Record", "Action",
+                                      "Field: old -> new", "Reason", "Hash")])
+        for e in entries:
+            changes = "\n".join(f"{f}: {o or '-'} -> {n or '-'}" for f, o, n in change_rows(e) if f)
+            table.row([clean(v) for v in (str(e.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor_label,
+                                          e.tool, f"{e.entity_type} {e.entity_id}", e.action, changes,
+                                          e.reason or "", e.hash[:12])])
+    return bytes(pdf.output())

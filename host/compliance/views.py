@@ -1,0 +1,123 @@
+"""The audit trail for organization admins (``/o/<org>/audit``), platform admins
+(``/admin/audit``) and the API (``/api/v1/o/<org>/audit``), with CSV and PDF exports."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from sdk.models import utcnow
+
+from ..db import db_session, get_db
+from ..models import AuditEntry, Organization
+from ..orgctx import load_org, org_member_required
+from .exports import csv_lines, pdf_report
+from .queries import PAGE_SIZE, AuditFilters, FilterError, change_rows, filtered_query
+from .verify import verify_trail
+
+bp = Blueprint("audit", __name__)
+
+
+def _require_platform_admin() -> None:
+    if not current_user.is_authenticated or not current_user.is_platform_admin:
+        abort(404)
+
+
+def _filters(org_id=None) -> AuditFilters:
+    try:
+        return AuditFilters.from_args(request.args, org_id)
+    except FilterError as exc:
+        abort(400, str(exc))
+
+
+def _admin_filters() -> AuditFilters:
+    slug = (request.args.get("org") or "").strip()
+    org_id = None
+    if slug:
+        org_id = db_session().scalar(select(Organization.id).where(Organization.slug == slug))
+        if org_id is None:
+            abort(400, f"There is no organization '{slug}'.")
+    return _filters(org_id)
+
+
+def _slugs() -> dict:
+    return dict(db_session().execute(select(Organization.id, Organization.slug)).all())
+
+
+def _page(filters: AuditFilters, all_orgs: bool, template_args: dict):
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = filtered_query(filters, all_orgs=all_orgs)
+    total = db_session().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db_session().scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    tools = sorted(db_session().scalars(select(AuditEntry.tool).distinct()))
+    return render_template("compliance/audit.html", entries=rows, filters=filters, page=page,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total, tools=tools,
+                           change_rows=change_rows, slugs=_slugs() if all_orgs else {}, **template_args)
+
+
+def _csv(filters: AuditFilters, all_orgs: bool, name: str) -> Response:
+    entries = db_session().scalars(filtered_query(filters, all_orgs=all_orgs)).all()
+    return Response(csv_lines(entries, _slugs()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _pdf(filters: AuditFilters, all_orgs: bool, name: str, scope_label: str) -> Response:
+    entries = db_session().scalars(filtered_query(filters, all_orgs=all_orgs)).all()
+    reports = verify_trail(get_db().engine, filters.org_id) if filters.org_id else []
+    lines = [f"Scope: {scope_label}", f"Filters: {filters.as_args() or 'none'}",
+             f"Generated {utcnow().strftime('%Y-%m-%d %H:%M:%S')} UTC by {current_user.email}",
+             f"Entries: {len(entries)}"] + [f"Chain check: {r.describe()}" for r in reports]
+    body = pdf_report(entries, title="Audit trail report", subtitle_lines=lines)
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+
+
+@bp.get("/o/<org>/audit")
+@org_member_required(admin=True)
+def org_trail():
+    return _page(_filters(g.org.id), False, {"export_endpoint": "audit.org_export"})
+
+
+@bp.get("/o/<org>/audit/export.<fmt>")
+@org_member_required(admin=True)
+def org_export(fmt):
+    filters = _filters(g.org.id)
+    name = f"audit-{g.org.slug}-{utcnow():%Y%m%d-%H%M%S}"
+    if fmt == "csv":
+        return _csv(filters, False, name)
+    if fmt == "pdf":
+        return _pdf(filters, False, name, f"organization {g.org.name} ({g.org.slug})")
+    abort(404)
+
+
+@bp.get("/admin/audit")
+def admin_trail():
+    _require_platform_admin()
+    return _page(_admin_filters(), True, {"export_endpoint": "audit.admin_export", "admin_view": True})
+
+
+@bp.get("/admin/audit/export.<fmt>")
+def admin_export(fmt):
+    _require_platform_admin()
+    filters = _admin_filters()
+    name = f"audit-platform-{utcnow():%Y%m%d-%H%M%S}"
+    if fmt == "csv":
+        return _csv(filters, True, name)
+    if fmt == "pdf":
+        return _pdf(filters, True, name, "all organizations" if filters.org_id is None else "one organization")
+    abort(404)
+
+
+@bp.get("/api/v1/o/<org>/audit")
+def api_trail():
+    _, membership = load_org(g.org_slug)
+    if not membership.is_admin:
+        abort(403, "Only owners and admins of this organization can read its audit trail.")
+    filters = _filters(g.org.id)
+    limit = min(max(request.args.get("limit", PAGE_SIZE, type=int) or PAGE_SIZE, 1), 1000)
+    rows = db_session().scalars(filtered_query(filters).limit(limit)).all()
+    return jsonify(entries=[{
+        "sequence": e.seq, "at": e.at.isoformat(), "actor_type": e.actor_type, "actor": e.actor_label,
+        "tool": e.tool, "entity_type": e.entity_type, "entity_id": e.entity_id, "action": e.action,
+        "changes": e.changes or {}, "reason": e.reason, "request_id": e.request_id, "hash": e.hash,
+    } for e in rows])
