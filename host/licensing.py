@@ -1,10 +1,12 @@
 """Changing what an organization holds and uses: trials, the enabled switch, admin actions.
 
 Pages, the JSON API and the CLI all go through these functions, so every path applies the same
-rules and records the same history. Each function leaves committing to its caller.
+rules. Every license change is captured by the audit trail (``License`` is ``@audited``) with the
+reason given here. Each function leaves committing to its caller.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 
 from flask import current_app
@@ -15,7 +17,8 @@ from sdk.models import utcnow
 from sdk.services import UserRef
 from sdk.tenancy import org_scope
 
-from .models import License, LicenseChange, Organization, OrgTool, User, license_entitles
+from .compliance.actor import SYSTEM, acting_as, current_actor
+from .models import License, Organization, OrgTool, User, license_entitles
 from .orgctx import org_ref
 from .runtime.dispatch import call_each
 
@@ -46,12 +49,12 @@ def get_license(session, org: Organization, tool_key: str) -> License | None:
         return session.scalar(select(License).where(License.tool_key == tool_key))
 
 
-def _log(session, org, lic: License, action: str, before: str | None, reason: str, actor: User | None):
-    with org_scope(org.id):
-        session.add(LicenseChange(tool_key=lic.tool_key, action=action, from_status=before,
-                                  to_status=lic.status, valid_until=lic.valid_until, reason=reason,
-                                  actor_user_id=actor.id if actor else None))
-        session.flush()
+def _attributed_to(actor: User | None):
+    """Name ``actor`` in the audit entries of the block unless a request or CLI command already
+    says who acts (code run in a bare app context would otherwise be recorded as "system")."""
+    if actor is None or current_actor() is not SYSTEM:
+        return nullcontext()
+    return acting_as("user", str(actor.id), actor.email)
 
 
 def trial_plan(manifest):
@@ -76,13 +79,13 @@ def start_trial(session, org: Organization, tool_key: str, actor: User) -> Licen
     if days <= 0:
         raise LicensingError(f"{manifest.name} has no free trial; buy it instead.")
     ends = utcnow() + timedelta(days=days)
-    with org_scope(org.id), reason_for_change(f"{days}-day free trial started"):
-        lic = License(tool_key=tool_key, plan_code=plan.code if plan else "trial", status="trialing",
-                      seats=plan.min_seats if plan else 1, trial_ends_at=ends, valid_until=ends)
-        session.add(lic)
-        session.flush()
-    _log(session, org, lic, "trial", None, f"{days}-day free trial started", actor)
-    set_enabled(session, org, tool_key, True, actor)
+    with _attributed_to(actor):
+        with org_scope(org.id), reason_for_change(f"{days}-day free trial started"):
+            lic = License(tool_key=tool_key, plan_code=plan.code if plan else "trial", status="trialing",
+                          seats=plan.min_seats if plan else 1, trial_ends_at=ends, valid_until=ends)
+            session.add(lic)
+            session.flush()
+        set_enabled(session, org, tool_key, True, actor)
     return lic
 
 
@@ -92,7 +95,7 @@ def set_enabled(session, org: Organization, tool_key: str, enabled: bool, actor:
     lic = get_license(session, org, tool_key)
     if enabled and (lic is None or not license_entitles(lic.status, lic.valid_until)):
         raise LicensingError(f"{manifest.name} needs a trial or a license before it can be enabled.")
-    with org_scope(org.id):
+    with org_scope(org.id), _attributed_to(actor):
         row = session.scalar(select(OrgTool).where(OrgTool.tool_key == tool_key))
         if row is None:
             row = OrgTool(tool_key=tool_key, enabled=False)
@@ -110,7 +113,11 @@ def set_enabled(session, org: Organization, tool_key: str, enabled: bool, actor:
 
 def admin_change(session, org: Organization, tool_key: str, action: str, reason: str, actor: User,
                  *, days: int | None = None, plan: str | None = None, seats: int | None = None) -> License:
-    """A platform admin's grant, extension, suspension or revocation; a reason is required."""
+    """A platform admin's grant, extension, suspension or revocation; a reason is required.
+
+    The audit trail records the change with that reason; the status and validity it shows tell the
+    actions apart, so an action that would change nothing (suspending a suspended license) is refused.
+    """
     manifest = _manifest(tool_key)
     reason = (reason or "").strip()
     if action not in ADMIN_ACTIONS:
@@ -124,7 +131,6 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
     if seats is not None and not 0 < seats <= MAX_SEATS:
         raise LicensingError(f"Seats must be between 1 and {MAX_SEATS:,}.")
     lic = get_license(session, org, tool_key)
-    before = lic.status if lic else None
     now = utcnow()
     if action == "grant":
         if plan and manifest.plan(plan) is None:
@@ -142,6 +148,8 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
     else:
         if lic is None:
             raise LicensingError(f"{org.name} holds no license for {manifest.name}.")
+        if action == "suspend" and lic.status == "suspended":
+            raise LicensingError(f"The {manifest.name} license of {org.name} is already suspended.")
         with org_scope(org.id):
             if action == "extend":
                 base = max(lic.valid_until or now, now)
@@ -154,7 +162,6 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
                 lic.status = "suspended"
             else:
                 lic.status, lic.valid_until = "lapsed", now
-    with org_scope(org.id), reason_for_change(reason):
+    with org_scope(org.id), reason_for_change(reason), _attributed_to(actor):
         session.flush()
-    _log(session, org, lic, action, before, reason, actor)
     return lic

@@ -4,8 +4,9 @@ from sqlalchemy import select
 
 from host import create_app
 from host.db import get_db
-from host.models import License, LicenseChange, User
+from host.models import License, User
 from sdk.tenancy import org_scope
+from tests.compliance_helpers import entries
 from tests.plugins import future_api, testtool
 
 CONSOLE_PAGES = ["/admin/", "/admin/orgs", "/admin/orgs/acme", "/admin/users", "/admin/plugins",
@@ -42,8 +43,7 @@ def _license(app, org):
 
 
 def _history(app, org):
-    with app.app_context(), org_scope(org.id):
-        return list(get_db(app).session.scalars(select(LicenseChange).order_by(LicenseChange.id)))
+    return entries(app, org_id=org.id, entity_type="license")
 
 
 @pytest.mark.parametrize("path", CONSOLE_PAGES)
@@ -159,10 +159,11 @@ def test_grant_needs_a_reason_and_writes_history(console_app, acme, admin_client
     lic = _license(console_app, acme)
     assert (lic.status, lic.plan_code, lic.seats) == ("active", "team", 5)
     [change] = _history(console_app, acme)
-    assert (change.action, change.from_status, change.to_status, change.reason) == (
-        "grant", None, "active", "Pilot for the CRO")
+    assert (change.action, change.changes["status"], change.reason, change.actor_label) == (
+        "create", [None, "active"], "Pilot for the CRO", "root@platform.org")
     page = admin_client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Pilot for the CRO" in page and "root@platform.org" in page
+    row = page.split('data-action="create"')[1].split("</tr>")[0]
+    assert "Pilot for the CRO" in row and "root@platform.org" in row and "— → active" in row
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -182,19 +183,23 @@ def test_license_actions_need_a_reason(console_app, acme, grant_license, admin_c
                                        status):
     grant_license(acme, "testtool", status="grace", enable=True)
     before = _license(console_app, acme)
+    granted = [e.id for e in _history(console_app, acme)]
     url = f"/admin/licenses/{before.id}/{action}"
     r = admin_client.post(url, data={**extra, "reason": "  "})
     assert r.status_code == 422 and "A reason is required" in r.get_data(as_text=True)
     unchanged = _license(console_app, acme)
     assert (unchanged.status, unchanged.valid_until) == ("grace", before.valid_until)
-    assert _history(console_app, acme) == []
+    assert [e.id for e in _history(console_app, acme)] == granted
     r = admin_client.post(url, data={**extra, "reason": f"ticket 42: {action}"})
     assert r.status_code == 303
     assert _license(console_app, acme).status == status
-    [change] = _history(console_app, acme)
-    assert (change.action, change.from_status, change.to_status) == (action, "grace", status)
+    [change] = _history(console_app, acme)[len(granted):]
+    assert (change.action, change.changes["status"], change.reason) == (
+        "update", ["grace", status], f"ticket 42: {action}")
     page = admin_client.get(f"/admin/licenses/{before.id}").get_data(as_text=True)
-    assert f"ticket 42: {action}" in page and f'data-action="{action}"' in page
+    newest = page.split('data-action="update"')[1].split("</tr>")[0]
+    assert f"ticket 42: {action}" in newest and f"grace → {status}" in newest
+    assert "root@platform.org" in newest
 
 
 def test_unknown_license_or_action_is_404(console_app, acme, grant_license, admin_client):

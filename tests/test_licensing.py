@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from host.db import get_db
 from host.licensing import LicensingError, admin_change, set_enabled, start_trial, trial_days
-from host.models import License, LicenseChange, Organization, OrgTool, User
+from host.models import AuditEntry, License, Organization, OrgTool, User
 from sdk import Manifest, Plan
+from sdk.audit import to_jsonable
 from sdk.models import utcnow
 from sdk.tenancy import org_scope
 
@@ -28,6 +29,12 @@ def _rows(session, org, model):
         return list(session.scalars(select(model).order_by(model.id)))
 
 
+def _license_entries(session, org):
+    """The audit trail's license entries of ``org`` (the trail is not a tenant table)."""
+    return list(session.scalars(select(AuditEntry).where(
+        AuditEntry.org_id == org.id, AuditEntry.entity_type == "license").order_by(AuditEntry.id)))
+
+
 def test_trial_licenses_the_cheapest_monthly_plan_and_switches_the_tool_on(ctx):
     session, org, actor = ctx
     version = org.tools_version
@@ -38,8 +45,10 @@ def test_trial_licenses_the_cheapest_monthly_plan_and_switches_the_tool_on(ctx):
     assert lic.valid_until == lic.trial_ends_at
     [switch] = _rows(session, org, OrgTool)
     assert switch.enabled and switch.changed_by_id == actor.id
-    [change] = _rows(session, org, LicenseChange)
-    assert (change.action, change.to_status, change.actor_user_id) == ("trial", "trialing", actor.id)
+    [change] = _license_entries(session, org)
+    assert (change.action, change.changes["status"], change.actor_label) == (
+        "create", [None, "trialing"], actor.email)
+    assert change.reason == "14-day free trial started" and change.actor_id == str(actor.id)
     session.refresh(org)
     assert org.tools_version > version
 
@@ -88,7 +97,17 @@ def test_admin_change_requires_a_reason_and_valid_numbers(ctx):
         admin_change(session, org, "testtool", "delete", "x", actor)
     with pytest.raises(LicensingError, match="holds no license"):
         admin_change(session, org, "testtool", "extend", "x", actor)
-    assert _rows(session, org, License) == [] and _rows(session, org, LicenseChange) == []
+    assert _rows(session, org, License) == [] and _license_entries(session, org) == []
+
+
+def test_suspending_a_suspended_license_is_refused(ctx):
+    session, org, actor = ctx
+    admin_change(session, org, "testtool", "grant", "pilot", actor)
+    admin_change(session, org, "testtool", "suspend", "unpaid", actor)
+    session.commit()
+    with pytest.raises(LicensingError, match="already suspended"):
+        admin_change(session, org, "testtool", "suspend", "still unpaid", actor)
+    assert [e.reason for e in _license_entries(session, org)] == ["pilot", "unpaid"]
 
 
 def test_admin_changes_write_history_and_commit_outside_a_request(ctx):
@@ -102,11 +121,13 @@ def test_admin_changes_write_history_and_commit_outside_a_request(ctx):
     admin_change(session, org, "testtool", "revoke", "contract ended", actor)
     session.commit()
     assert lic.status == "lapsed" and not lic.entitled()
-    history = [(c.action, c.from_status, c.to_status, c.reason) for c in _rows(session, org, LicenseChange)]
-    assert history == [("grant", None, "active", "pilot"), ("extend", "active", "active", "goodwill"),
-                       ("suspend", "active", "suspended", "unpaid"),
-                       ("revoke", "suspended", "lapsed", "contract ended")]
-    assert _rows(session, org, LicenseChange)[1].valid_until == until + timedelta(days=5)
+    entries = _license_entries(session, org)
+    history = [(e.action, e.changes.get("status"), e.reason, e.actor_label) for e in entries]
+    assert history == [("create", [None, "active"], "pilot", actor.email),
+                       ("update", None, "goodwill", actor.email),
+                       ("update", ["active", "suspended"], "unpaid", actor.email),
+                       ("update", ["suspended", "lapsed"], "contract ended", actor.email)]
+    assert entries[1].changes["valid_until"] == [to_jsonable(until), to_jsonable(until + timedelta(days=5))]
 
 
 def test_extending_a_trial_moves_its_end(ctx):

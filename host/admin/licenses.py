@@ -1,9 +1,12 @@
 """Licenses across organizations: filter them, read one's history, and change it with a reason.
 
 Every change goes through :func:`host.licensing.admin_change`, which refuses one without a
-reason and writes the :class:`LicenseChange` history row.
+reason; the history shown is the license's audit trail.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,9 +14,10 @@ from sqlalchemy import select
 
 from sdk.tenancy import all_organizations, org_scope
 
+from ..compliance.trail import record_history
 from ..db import db_session
 from ..licensing import ADMIN_ACTIONS, LicensingError, admin_change
-from ..models import LICENSE_STATUSES, License, LicenseChange, Organization, OrgTool, User
+from ..models import LICENSE_STATUSES, AuditEntry, License, Organization, OrgTool
 from .blueprint import bp, form_int, registry
 from .paging import paginate
 
@@ -51,13 +55,34 @@ def _license_or_404(license_id: int) -> tuple[License, Organization]:
     return row[0], row[1]
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audit entry of a license with the status and validity it changed (None: unchanged)."""
+
+    entry: AuditEntry
+    status: tuple[str | None, str | None] | None
+    valid_until: tuple[datetime | None, datetime | None] | None
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def license_history(session, org: Organization, lic: License) -> list[HistoryRow]:
+    """The license's audit entries, newest first; filtered by organization as no org is in scope."""
+    rows = []
+    for entry in reversed(record_history(session, org.id, "host", "license", str(lic.id))):
+        changes = entry.changes or {}
+        status, until = changes.get("status"), changes.get("valid_until")
+        rows.append(HistoryRow(entry, tuple(status) if status else None,
+                               (_time(until[0]), _time(until[1])) if until else None))
+    return rows
+
+
 def _render_license(lic: License, org: Organization, status: int = 200):
     session = db_session()
+    history = license_history(session, org, lic)
     with all_organizations():
-        history = session.execute(
-            select(LicenseChange, User.email).outerjoin(User, User.id == LicenseChange.actor_user_id)
-            .where(LicenseChange.org_id == org.id, LicenseChange.tool_key == lic.tool_key)
-            .order_by(LicenseChange.at.desc(), LicenseChange.id.desc())).all()
         enabled = session.scalar(select(OrgTool.enabled).where(
             OrgTool.org_id == org.id, OrgTool.tool_key == lic.tool_key)) or False
     return render_template("admin/license_detail.html", lic=lic, org=org, history=history,

@@ -120,10 +120,11 @@ def signup():
         return _signup_page(values)
     session = db_session()
     try:
-        user, org = sign_up(session, name=values["name"], email=values["email"],
-                            password=secret_field("password"), org_name=values["org_name"],
-                            slug=values["slug"], org_type=values["org_type"])
-        session.commit()
+        with acting_as("user", None, normalize_email(values["email"])):  # not signed in yet
+            user, org = sign_up(session, name=values["name"], email=values["email"],
+                                password=secret_field("password"), org_name=values["org_name"],
+                                slug=values["slug"], org_type=values["org_type"])
+            session.commit()
     except AccountError as exc:
         session.rollback()
         flash(str(exc), "error")

@@ -115,7 +115,7 @@ def accept_invitation(session, invitation: Invitation, user: User) -> Membership
     check_can_accept(session, invitation, user)
     claimed = session.scalar(select(Invitation).where(
         Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()).with_for_update())
+        Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()).with_for_update(of=Invitation))
     if claimed is None:
         raise InvitationGone("This invitation link has just been used or withdrawn.")
     claimed.accepted_at = utcnow()

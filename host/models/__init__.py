@@ -6,14 +6,13 @@ from .tools import (
     ENTITLED_STATUSES,
     LICENSE_STATUSES,
     License,
-    LicenseChange,
     OrgTool,
     ToolSetting,
     license_entitles,
 )
 
 __all__ = [
-    "ADMIN_ROLES", "ApiToken", "AuditChain", "AuditEntry", "Signature", "ENTITLED_STATUSES", "Invitation", "LICENSE_STATUSES", "License", "LicenseChange",
+    "ADMIN_ROLES", "ApiToken", "AuditChain", "AuditEntry", "Signature", "ENTITLED_STATUSES", "Invitation", "LICENSE_STATUSES", "License",
     "LoginAttempt", "MemberPermission", "Membership", "ORG_TYPES", "OrgTool", "Organization",
     "ROLES", "ToolSetting", "User", "license_entitles",
 ]

@@ -61,18 +61,3 @@ class ToolSetting(TenantMixin, Base):
     name: Mapped[str] = mapped_column(String(64), nullable=False)
     value: Mapped[object] = mapped_column(JSON, nullable=True)
 
-
-class LicenseChange(TenantMixin, Base):
-    """Who changed a license, how and why (admin actions, trials; billing adds its own)."""
-
-    __tablename__ = "license_change"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    tool_key: Mapped[str] = mapped_column(String(32), nullable=False)
-    action: Mapped[str] = mapped_column(String(20), nullable=False)
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
-    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reason: Mapped[str] = mapped_column(String(500), nullable=False)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -97,12 +97,25 @@ def use_the_tool(browser_page):
     browser_page.screenshot("09-organization-home-with-widget.png")
 
 
+def read_the_audit_trail(browser_page):
+    """The owner sees the trial and the switch changes in the organization's audit trail."""
+    page = browser_page.page
+    page.locator("nav.sidebar").get_by_role("link", name="Audit trail").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
+    table = page.locator("table.audit-table")
+    expect(table).to_contain_text("free trial started")
+    expect(table).to_contain_text("tool_switch")
+    expect(table).to_contain_text("UTC")
+    browser_page.screenshot("10-audit-trail.png")
+
+
 def test_sign_up_try_a_tool_switch_it_and_use_it(browser_page):
     sign_up(browser_page)
     find_the_tool(browser_page)
     start_trial(browser_page)
     switch_off_and_on(browser_page)
     use_the_tool(browser_page)
+    read_the_audit_trail(browser_page)
 
     assert browser_page.outside_requests == [], "pages must load nothing from outside the app"
     assert browser_page.errors == []

@@ -106,24 +106,6 @@ def upgrade() -> None:
     with op.batch_alter_table('license', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_license_org_id'), ['org_id'], unique=False)
 
-    op.create_table('license_change',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('tool_key', sa.String(length=32), nullable=False),
-    sa.Column('action', sa.String(length=20), nullable=False),
-    sa.Column('from_status', sa.String(length=20), nullable=True),
-    sa.Column('to_status', sa.String(length=20), nullable=False),
-    sa.Column('valid_until', sdk.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('reason', sa.String(length=500), nullable=False),
-    sa.Column('actor_user_id', sa.Integer(), nullable=True),
-    sa.Column('at', sdk.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('org_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['actor_user_id'], ['user_account.id'], name=op.f('fk_license_change_actor_user_id_user_account'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['org_id'], ['organization.id'], name=op.f('fk_license_change_org_id_organization'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_license_change'))
-    )
-    with op.batch_alter_table('license_change', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_license_change_org_id'), ['org_id'], unique=False)
-
     op.create_table('membership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -199,10 +181,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_membership_org_id'))
 
     op.drop_table('membership')
-    with op.batch_alter_table('license_change', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_license_change_org_id'))
-
-    op.drop_table('license_change')
     with op.batch_alter_table('license', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_license_org_id'))
 
