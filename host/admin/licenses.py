@@ -95,22 +95,28 @@ def license_detail(license_id: int):
     return _render_license(*_license_or_404(license_id))
 
 
+def change_from_form(org: Organization, tool_key: str, action: str) -> License:
+    """Apply an admin license action with the reason, plan, seats and days of the posted form."""
+    session = db_session()
+    with org_scope(org.id):
+        lic = admin_change(session, org, tool_key, action, request.form.get("reason", ""),
+                           current_user._get_current_object(),
+                           plan=request.form.get("plan") or None,
+                           seats=form_int(request.form, "seats", "Seats"),
+                           days=form_int(request.form, "days", "Days"))
+        session.commit()
+    return lic
+
+
 @bp.post("/licenses/<int:license_id>/<action>")
 def change_license(license_id: int, action: str):
     if action not in ADMIN_ACTIONS:
         abort(404)
     lic, org = _license_or_404(license_id)
-    session = db_session()
     try:
-        with org_scope(org.id):
-            admin_change(session, org, lic.tool_key, action, request.form.get("reason", ""),
-                         current_user._get_current_object(),
-                         plan=request.form.get("plan") or None,
-                         seats=form_int(request.form, "seats", "Seats"),
-                         days=form_int(request.form, "days", "Days"))
-            session.commit()
+        change_from_form(org, lic.tool_key, action)
     except LicensingError as exc:
-        session.rollback()
+        db_session().rollback()
         flash(str(exc), "error")
         return _render_license(*_license_or_404(license_id), status=422)
     flash(f"{lic.tool_key} license of {org.name} {DONE[action]}.", "success")

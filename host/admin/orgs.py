@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from sdk.tenancy import all_organizations, org_scope
+from sdk.tenancy import all_organizations
 
 from ..db import db_session
-from ..licensing import LicensingError, admin_change
+from ..licensing import LicensingError
 from ..models import ORG_TYPES, License, Membership, Organization, OrgTool, User
-from .blueprint import bp, form_int, registry
+from .blueprint import bp, registry
+from .licenses import change_from_form
 from .paging import paginate
 
 
@@ -70,18 +70,11 @@ def org_detail(slug: str):
 def grant_license(slug: str):
     """Grant (or renew) a license for one tool from the organization's page."""
     org = _org_or_404(slug)
-    session = db_session()
     tool_key = request.form.get("tool", "")
     try:
-        with org_scope(org.id):
-            lic = admin_change(session, org, tool_key, "grant", request.form.get("reason", ""),
-                               current_user._get_current_object(),
-                               plan=request.form.get("plan") or None,
-                               seats=form_int(request.form, "seats", "Seats"),
-                               days=form_int(request.form, "days", "Days"))
-            session.commit()
+        lic = change_from_form(org, tool_key, "grant")
     except LicensingError as exc:
-        session.rollback()
+        db_session().rollback()
         flash(str(exc), "error")
         return _render_org(org, 422)
     flash(f"Granted {registry().manifest(tool_key).name} to {org.name}.", "success")
