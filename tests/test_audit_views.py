@@ -39,12 +39,11 @@ def test_org_admin_sees_only_own_trail_on_every_surface(two_orgs):
     assert a_client.get("/api/v1/o/org-b/audit").status_code == 404
 
 
-def test_api_with_token_is_limited_to_its_org(two_orgs, support):
+def test_api_with_token_is_limited_to_its_org(two_orgs, support, make_user, add_member):
     app, a_client, b_client, member_client, org_a, org_b = two_orgs
-    from sdk.services import UserRef
-
-    owner_a = UserRef(1, "alice@a.example.org", "Alice")
-    token = support.issue_token(org_a, owner_a)
+    auditor = make_user("auditor@a.example.org")
+    add_member(org_a, auditor, role="admin")
+    token = support.issue_token(org_a, auditor)
     headers = {"Authorization": f"Bearer {token}"}
     client = app.test_client()
     ok = client.get("/api/v1/o/org-a/audit", headers=headers)
