@@ -108,6 +108,7 @@ def change_password(user: User, *, current: str, new: str, confirm: str) -> None
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
+    user.end_other_sessions()
 
 
 def available_timezones() -> list[str]:

@@ -114,9 +114,13 @@ class HostTestingSupport(TestingSupport):
         with self.app.test_request_context(environ_base=client.environ_base):
             identifier = _create_identifier()  # what "strong" session protection checks
         with client.session_transaction() as sess:
-            sess["_user_id"] = str(user.id)
+            sess["_user_id"] = self._session_id(user.id)
             sess["_fresh"] = True
             sess["_id"] = identifier
+
+    def _session_id(self, user_id: int) -> str:
+        with self.app.app_context():
+            return self.session.get(User, user_id).get_id()
 
     def issue_token(self, org, user) -> str:
         with self.app.app_context():

@@ -74,6 +74,16 @@ def test_password_change_needs_current_password_and_takes_effect(app, login_as, 
     assert fresh.post("/login", data={"email": "ada@example.org", "password": NEW_PASSWORD}).status_code == 302
 
 
+def test_password_change_ends_the_other_sessions_only(login_as, user):
+    laptop, phone = login_as(user), login_as(user)
+    assert phone.get("/account").status_code == 200
+    laptop.post("/account/password", data={"current_password": TEST_PASSWORD,
+                                           "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert laptop.get("/account").status_code == 200
+    ended = phone.get("/account")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
+
+
 @pytest.mark.parametrize("current, new, confirm, message", [
     ("wrong password 9", NEW_PASSWORD, NEW_PASSWORD, "Your current password is wrong."),
     (TEST_PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "The new password and its confirmation differ."),

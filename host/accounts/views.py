@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts_service import (
@@ -56,6 +56,7 @@ def password():
         record_event(session, org_id=None, tool="host", entity_type="user",
                      entity_id=str(current_user.id), action="password_changed")
         session.commit()
+        login_user(current_user._get_current_object())  # this session goes on; the others end
     except AccountError as exc:
         session.rollback()
         flash(str(exc), "error")

@@ -11,8 +11,8 @@ from sdk.audit import audited
 from sdk.models import Base, UTCDateTime, utcnow
 
 
-@audited("host", entity_type="user", reason_required=False, exclude=("password_hash",),
-         org_attribute=None)
+@audited("host", entity_type="user", reason_required=False,
+         exclude=("password_hash", "session_version"), org_attribute=None)
 class User(UserMixin, Base):
     __tablename__ = "user_account"
 
@@ -23,11 +23,19 @@ class User(UserMixin, Base):
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", nullable=False)
+    #: Part of the id kept in the session cookie: bumping it (password change) ends every session.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def end_other_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
 
 
 class LoginAttempt(Base):
