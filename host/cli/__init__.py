@@ -11,6 +11,7 @@ from .audit import audit_group
 from .context import AppFactory, default_factory
 from .db import db_group
 from .demo import demo_command
+from .licenses import licenses_group
 from .orgs import orgs_group
 from .plugins import plugins_group
 from .serve import run_command
@@ -30,7 +31,7 @@ def cli():
 
 
 for command in (db_group, admin_group, users_group, orgs_group, demo_command, plugins_group,
-                tokens_group, run_command, tools_group, audit_group):
+                tokens_group, run_command, tools_group, audit_group, licenses_group):
     cli.add_command(command)
 
 
