@@ -6,11 +6,11 @@ from flask import Flask, render_template
 from markupsafe import Markup
 
 from sdk.audit import audit_spec
+from sdk.services import services
 from sdk.tenancy import current_org_id
 
 from ..db import db_session
 from .capture import entity_id
-from .esign import HostSignatures
 from .trail import record_history
 
 
@@ -20,7 +20,7 @@ def record_trail(record) -> Markup:
         return Markup("")
     entries = record_history(db_session(), current_org_id(), spec.tool, spec.entity_type,
                              entity_id(record))
-    signatures = HostSignatures().for_record(record)
+    signatures = services().signatures.for_record(record)
     return Markup(render_template("compliance/record_trail.html", entries=entries,
                                   signatures=signatures))
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from sdk.models import utcnow
 
+from ..admin.blueprint import bp as admin_bp
 from ..db import db_session, get_db
 from ..models import AuditEntry, Organization
 from ..orgctx import load_org, org_member_required
@@ -16,11 +17,6 @@ from .queries import PAGE_SIZE, AuditFilters, FilterError, change_rows, filtered
 from .verify import verify_trail
 
 bp = Blueprint("audit", __name__)
-
-
-def _require_platform_admin() -> None:
-    if not current_user.is_authenticated or not current_user.is_platform_admin:
-        abort(404)
 
 
 def _filters(org_id=None) -> AuditFilters:
@@ -90,15 +86,14 @@ def org_export(fmt):
     abort(404)
 
 
-@bp.get("/admin/audit")
-def admin_trail():
-    _require_platform_admin()
-    return _page(_admin_filters(), True, {"export_endpoint": "audit.admin_export", "admin_view": True})
+@admin_bp.get("/audit")
+def audit_trail():
+    """Every organization's trail; the admin blueprint lets platform admins only."""
+    return _page(_admin_filters(), True, {"export_endpoint": "admin.audit_export", "admin_view": True})
 
 
-@bp.get("/admin/audit/export.<fmt>")
-def admin_export(fmt):
-    _require_platform_admin()
+@admin_bp.get("/audit/export.<fmt>")
+def audit_export(fmt):
     filters = _admin_filters()
     name = f"audit-platform-{utcnow():%Y%m%d-%H%M%S}"
     if fmt == "csv":
