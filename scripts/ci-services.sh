@@ -34,7 +34,10 @@ if [[ -z "${version:-}" ]]; then
 fi
 if [[ "$status" != online* ]]; then
     echo "ci-services: starting PostgreSQL $version/$cluster"
-    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start
+    # The server must not inherit this script's output pipes (fd 3 above all): a daemon holding
+    # them open keeps the caller's `$(... | tail -n 1)` waiting for an end of file forever.
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start </dev/null >/dev/null 2>&1 3>&- \
+        || { echo "ci-services: PostgreSQL did not start; see /var/log/postgresql"; exit 1; }
 fi
 for _ in $(seq 1 30); do
     pg_isready -q -h 127.0.0.1 -p "$port" && break
