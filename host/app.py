@@ -69,6 +69,8 @@ def _register_host_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .billing.views import bp as billing_bp
+    from .billing.webhooks import bp as billing_webhooks_bp
     from .catalog.views import bp as catalog_bp
     from .compliance.views import bp as audit_bp
     from .health import bp as health_bp
@@ -76,7 +78,8 @@ def _register_host_blueprints(app: Flask) -> None:
     from .members.views import bp as members_bp
     from .tokens.views import bp as tokens_bp
 
-    for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp, audit_bp):
+    for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp, audit_bp,
+               billing_bp, billing_webhooks_bp):
         app.register_blueprint(bp)
 
 

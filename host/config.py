@@ -25,6 +25,25 @@ def _minutes(raw: str) -> int:
     return int(raw)
 
 
+def _whole_number(name: str, raw: str, minimum: int) -> int:
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise ValueError(f"{name} must be a whole number ({minimum} or more)")
+    return int(raw)
+
+
+def _stripe_config(env) -> dict:
+    """Stripe's own variables; ``STRIPE_API_BASE`` points at a local Stripe-compatible server,
+    which has no Checkout, so purchases there go the direct way unless told otherwise."""
+    base = env.get("STRIPE_API_BASE") or None
+    checkout = env.get("TRIALOFFICE_STRIPE_CHECKOUT", "0" if base else "1")
+    return {
+        "STRIPE_API_KEY": env.get("STRIPE_API_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": base,
+        "STRIPE_CHECKOUT": checkout == "1",
+    }
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = dict(overrides or {})
@@ -48,6 +67,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "LOGIN_THROTTLE_MINUTES": 15,
         "INVITATION_DAYS": 7,
         "IDLE_TIMEOUT_MINUTES": _minutes(env.get("TRIALOFFICE_IDLE_TIMEOUT_MINUTES", "30")),
+        "BILLING_GRACE_DAYS": _whole_number("TRIALOFFICE_BILLING_GRACE_DAYS",
+                                            env.get("TRIALOFFICE_BILLING_GRACE_DAYS", "7"), 0),
+        "SWEEP_MINUTES": _whole_number("TRIALOFFICE_SWEEP_MINUTES", env.get("TRIALOFFICE_SWEEP_MINUTES", "60"), 0),
+        **_stripe_config(env),
     }
     config.update(overrides)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
@@ -55,4 +78,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _secret_key(instance)
     if config["BILLING"] not in BILLING_BACKENDS:
         raise ValueError(f"TRIALOFFICE_BILLING must be one of {', '.join(BILLING_BACKENDS)}")
+    if config["BILLING"] == "stripe" and not (config["STRIPE_API_KEY"] and config["STRIPE_WEBHOOK_SECRET"]):
+        raise ValueError("TRIALOFFICE_BILLING=stripe needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
     return config

@@ -25,16 +25,18 @@ class HostEvents(Events):
         org_id = current_org_id()
         if org_id is None:
             raise RuntimeError("domain events need an organization in scope")
-        session = db_session()
-        org = session.get(Organization, org_id)
-        ext = current_app.extensions
-        registry = ext["trialoffice.registry"]
-        serving = ext["trialoffice.tool_states"].serving_keys(
-            session, org, {r.key for r in registry.available()})
         user = _user_ref()
         event = DomainEvent(name=name, org_id=org_id, payload=dict(payload),
                             actor_user_id=user.id if user else None)
-        deliver_event(registry, serving, event)
+        deliver_event(current_app.extensions["trialoffice.registry"], _serving_keys(org_id), event)
+
+
+def _serving_keys(org_id: int) -> list[str]:
+    """The tools installed, licensed and enabled in the organization."""
+    session = db_session()
+    ext = current_app.extensions
+    available = {r.key for r in ext["trialoffice.registry"].available()}
+    return ext["trialoffice.tool_states"].serving_keys(session, session.get(Organization, org_id), available)
 
 
 def _user_ref() -> UserRef | None:
@@ -66,6 +68,10 @@ class HostServices(Services):
 
     def has_permission(self, tool_key: str, permission: str) -> bool:
         return has_tool_permission(g.get("membership"), tool_key, permission)
+
+    def tool_serves(self, tool_key: str) -> bool:
+        org_id = current_org_id()
+        return org_id is not None and tool_key in _serving_keys(org_id)
 
     def settings(self, tool_key: str) -> ToolSettings:
         manifest = current_app.extensions["trialoffice.registry"].manifest(tool_key)

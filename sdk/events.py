@@ -50,3 +50,23 @@ def check_event(name: str, payload: dict) -> None:
 
 declare_event("tool.enabled", "A tool was switched on for an organization.", ("tool_key",))
 declare_event("tool.disabled", "A tool was switched off for an organization.", ("tool_key",))
+
+# Clinical tools. ``site_ref`` is the site's reference in site_select's site master (carried to
+# pmcp in ``site_select.activation_requested`` and on to edc); ``trial_ref`` is the trial's
+# reference (protocol number or NCT id). Dates are ISO 8601 strings (YYYY-MM-DD).
+declare_event("edc.subject_screened", "A subject signed consent and entered screening at a site.",
+              ("trial_ref", "site_ref", "subject_ref", "screened_on"))
+declare_event("edc.subject_enrolled", "A screened subject was enrolled (passed screening) at a site.",
+              ("trial_ref", "site_ref", "subject_ref", "enrolled_on"))
+declare_event("edc.form_completed",
+              "A subject's form was completed at a site; counts feed the site's query rate.",
+              ("trial_ref", "site_ref", "form_ref", "completed_on", "data_points", "queries"))
+declare_event("pmcp.milestone_completed",
+              "A trial milestone was completed; site milestones carry the site. ``milestone`` is one "
+              "of site_selected, site_activated, first_subject_in, last_subject_in, protocol_deviation "
+              "or a project milestone (site_ref empty).",
+              ("trial_ref", "site_ref", "milestone", "completed_on"))
+declare_event("site_select.activation_requested",
+              "A shortlist was handed to project planning: create the site-activation milestones. "
+              "``sites`` is a list of {site_ref, name, country, city, expected_rate}.",
+              ("shortlist_id", "shortlist_name", "trial_ref", "target_enrollment", "target_lsi", "sites"))

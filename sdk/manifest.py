@@ -37,7 +37,11 @@ class ManifestError(ValueError):
 
 @dataclass(frozen=True)
 class Plan:
-    """A price: ``amount`` in minor units of ``currency`` per ``interval``."""
+    """A price: ``amount`` in minor units of ``currency`` per ``interval`` (per seat if ``per_seat``).
+
+    A monthly plan is also sold by the year, at ``annual_amount`` or, when the manifest leaves it
+    out, 10 x the monthly amount (two months free).
+    """
 
     code: str
     name: str
@@ -47,6 +51,14 @@ class Plan:
     per_seat: bool = False
     min_seats: int = 1
     trial_days: int = 14
+    annual_amount: int | None = None
+
+    def amounts(self) -> dict[str, int]:
+        """The price per billing interval this plan is sold at, e.g. ``{"month": 500, "year": 5000}``."""
+        if self.interval == "year":
+            return {"year": self.amount}
+        annual = self.annual_amount if self.annual_amount is not None else 10 * self.amount
+        return {"month": self.amount, "year": annual}
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,12 @@ def _plan_problems(plans) -> list[str]:
             found.append(f"{where}: min_seats must be at least 1")
         if plan.trial_days < 0:
             found.append(f"{where}: trial_days cannot be negative")
+        if plan.annual_amount is not None:
+            if not isinstance(plan.annual_amount, int) or isinstance(plan.annual_amount, bool) \
+                    or plan.annual_amount < 0:
+                found.append(f"{where}: annual_amount must be a non-negative integer in minor units")
+            elif plan.interval != "month":
+                found.append(f"{where}: annual_amount applies only to a monthly plan")
     return found
 
 

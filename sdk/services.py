@@ -154,6 +154,11 @@ class Services(ABC):
         """Whether the current user holds ``permission`` of ``tool_key`` in the current org."""
 
     @abstractmethod
+    def tool_serves(self, tool_key: str) -> bool:
+        """Whether ``tool_key`` is installed, licensed and enabled in the current organization,
+        so a tool can offer a hand-off to it (the hand-off itself goes through an event)."""
+
+    @abstractmethod
     def settings(self, tool_key: str) -> Settings:
         """The per-organization settings of a tool."""
 

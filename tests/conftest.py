@@ -5,7 +5,7 @@ from argon2 import PasswordHasher
 from host.auth import passwords
 from tests.plugins import testtool
 
-pytest_plugins = ["tests.runtime_fixtures", "tests.cli_fixtures"]
+pytest_plugins = ["tests.runtime_fixtures", "tests.cli_fixtures", "tests.stripe_fixtures"]
 
 
 @pytest.fixture(scope="session")

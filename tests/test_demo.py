@@ -76,7 +76,7 @@ def test_a_failing_demo_hook_is_reported_and_leaves_that_tool_out(app, invoke, r
         for org in _demo_orgs(session):
             with org_scope(org.id):
                 keys = set(session.scalars(select(License.tool_key)))
-                assert keys == {"testtool"}
+                assert "testtool" in keys and "clitool" not in keys
     loaded = row_counts()
     assert invoke("demo", plugins=[clitool]).exit_code == 0
     assert row_counts() == loaded

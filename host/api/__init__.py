@@ -34,6 +34,7 @@ API_CONFIG = {
 
 
 def init_api(app: Flask) -> TrialOfficeApi:
+    from .billing import blp as billing_blp
     from .catalog import blp as catalog_blp
     from .tools import blp as org_tools_blp
 
@@ -43,6 +44,7 @@ def init_api(app: Flask) -> TrialOfficeApi:
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     api.register_blueprint(catalog_blp)
     api.register_blueprint(org_tools_blp, parameters=[ORG_PARAMETER])
+    api.register_blueprint(billing_blp, parameters=[ORG_PARAMETER])
     document_tool_apis(api, app)
     init_bearer_check(app)
     app.extensions["trialoffice.api"] = api

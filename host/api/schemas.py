@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from sdk.manifest import CATEGORIES, INTERVALS
 
-LICENSE_STATUSES = ("trialing", "active", "grace", "lapsed", "suspended")
+from ..models.tools import LICENSE_STATUSES
 
 
 class ErrorSchema(Schema):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .audit import audit_group
+from .billing import billing_group
 from .context import AppFactory, default_factory
 from .db import db_group
 from .demo import demo_command
@@ -31,7 +32,7 @@ def cli():
 
 
 for command in (db_group, admin_group, users_group, orgs_group, demo_command, plugins_group,
-                tokens_group, run_command, tools_group, audit_group, licenses_group):
+                tokens_group, run_command, tools_group, audit_group, licenses_group, billing_group):
     cli.add_command(command)
 
 

@@ -7,7 +7,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from .. import migrate
-from ..db import get_db
+from ..billing.catalog import sync_all_prices
+from ..db import db_session, get_db
 from .context import app_context
 
 
@@ -27,7 +28,8 @@ def db_group():
 
 @db_group.command("upgrade")
 def upgrade_command():
-    """Apply every pending migration: the host's branch and each installed tool's branch.
+    """Apply every pending migration (the host's branch and each installed tool's branch), then
+    bring the catalog's prices in line with the installed tools' manifests.
 
     Safe to run again: an up-to-date database is left as it is.
     """
@@ -35,7 +37,10 @@ def upgrade_command():
         pending = migrate.pending_heads(app)
         migrate.upgrade(app)
         state = f"upgraded, {len(pending)} branch(es) brought up to date" if pending else "already up to date"
-        click.echo(f"Database {_safe_url(app)}: {state}.")
+        session = db_session()
+        prices = sync_all_prices(session, app.extensions["trialoffice.registry"])
+        session.commit()
+        click.echo(f"Database {_safe_url(app)}: {state}; {prices} catalog price(s) on sale.")
 
 
 @db_group.command("current")

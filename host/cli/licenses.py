@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..billing.renewals import run_manual_renewals
 from ..db import db_session
 from ..license_files import (
     LicenseFileContents,
@@ -33,17 +34,25 @@ def licenses_group():
 def sweep_command(dry_run):
     """Lapse every trialing, active or grace license whose validity has passed.
 
+    First the manual billing calendar runs: renewal invoices are issued a week before a period
+    ends, cancelled subscriptions end, and unpaid renewals put their license in grace.
     Suspended licenses stay suspended. Each change is written to the audit trail with the sweep
     as actor and the expiry as reason; running it again changes nothing. Operators schedule it,
     e.g. hourly from cron (``0 * * * * trialoffice licenses sweep``) or a systemd timer.
     """
     with app_context():
         session = db_session()
+        renewals = None if dry_run else run_manual_renewals(session)
         report = sweep_licenses(session, dry_run=dry_run)
         if dry_run:
             session.rollback()
         else:
             session.commit()
+    if renewals is not None:
+        for label, items in (("Renewal invoices issued", renewals.invoiced), ("Cancelled subscriptions ended",
+                             renewals.ended), ("Renewals overdue (grace)", renewals.overdue)):
+            if items:
+                click.echo(f"{label}: {', '.join(items)}.")
     if not report.lapsed:
         click.echo("No license has expired; nothing to lapse.")
         return

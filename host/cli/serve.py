@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import run_simple
 
 from .. import migrate
+from ..billing.scheduler import start_sweep_thread
 from .context import build_app, one_line
 
 
@@ -31,6 +32,9 @@ def run_command(host, port):
     http, so sign-in works on http://127.0.0.1; on any other address they stay secure
     (https only). In production run gunicorn instead, e.g.
     gunicorn -w 4 'host:create_app()' behind an https proxy.
+
+    The license sweep (renewal invoices, lapsing expired licenses) runs in the background every
+    TRIALOFFICE_SWEEP_MINUTES (default 60); under gunicorn schedule 'trialoffice licenses sweep'.
     """
     config = {"SESSION_COOKIE_SECURE": False} if is_loopback(host) else None
     app = build_app(config)
@@ -43,4 +47,7 @@ def run_command(host, port):
             raise click.ClickException(f"Database error: {one_line(exc.orig)}") from None
     if config is None:
         click.echo("Note: cookies are https-only on a non-loopback address; serve behind https.", err=True)
+    if start_sweep_thread(app):
+        click.echo(f"License sweep every {app.config['SWEEP_MINUTES']} minute(s) "
+                   "(TRIALOFFICE_SWEEP_MINUTES=0 switches it off).", err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)

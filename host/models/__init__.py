@@ -1,5 +1,6 @@
 """The host's tables. Tool tables live in their plugins; all share :class:`sdk.Base`."""
 from .accounts import ApiToken, LoginAttempt, User
+from .billing import BillingCustomer, BillingEvent, Invoice, Price, SeatAssignment, Subscription
 from .compliance import AuditChain, AuditEntry, Signature
 from .orgs import ADMIN_ROLES, ORG_TYPES, ROLES, Invitation, MemberPermission, Membership, Organization
 from .tools import (
@@ -12,7 +13,8 @@ from .tools import (
 )
 
 __all__ = [
-    "ADMIN_ROLES", "ApiToken", "AuditChain", "AuditEntry", "Signature", "ENTITLED_STATUSES", "Invitation", "LICENSE_STATUSES", "License",
+    "ADMIN_ROLES", "ApiToken", "AuditChain", "AuditEntry", "BillingCustomer", "BillingEvent", "ENTITLED_STATUSES",
+    "Invitation", "Invoice", "LICENSE_STATUSES", "License", "Price", "SeatAssignment", "Signature", "Subscription",
     "LoginAttempt", "MemberPermission", "Membership", "ORG_TYPES", "OrgTool", "Organization",
     "ROLES", "ToolSetting", "User", "license_entitles",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sdk.audit import audited
 from sdk.models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
 
-LICENSE_STATUSES = ("trialing", "active", "grace", "lapsed", "suspended")
+LICENSE_STATUSES = ("pending", "trialing", "active", "grace", "lapsed", "suspended")
 ENTITLED_STATUSES = ("trialing", "active", "grace")
 
 

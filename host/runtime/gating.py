@@ -7,9 +7,11 @@ permission (else 403).
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, jsonify, render_template, request
+from flask_login import current_user
 
 from sdk.views import required_permission
 
+from ..billing.seats import holds_seat
 from ..db import db_session
 from ..models import ENTITLED_STATUSES
 from ..orgctx import load_org, wants_json
@@ -54,11 +56,23 @@ def gate_tool(key: str):
     g.tool_key = key
     if not state.serves():
         return _not_serving(key, state)
+    if _needs_seat(registry, key, state) and not holds_seat(db_session(), org.id, key, current_user.id):
+        name = registry.manifest(key).name
+        abort(403, f"{name} is licensed per seat and none of its {state.seats} seats is assigned to you. "
+                   "Ask an organization admin to assign you a seat on the billing page.")
     view = current_app.view_functions.get(request.endpoint)
     permission = required_permission(view) if view else None
     if permission and not has_tool_permission(membership, key, permission):
         abort(403, f"You need the permission '{permission}' of this tool. Ask an organization admin.")
     return None
+
+
+def _needs_seat(registry, key: str, state) -> bool:
+    """Paid per-seat licenses admit seat holders only; a trial admits every member."""
+    if state.license_status not in ("active", "grace"):
+        return False
+    plan = registry.manifest(key).plan(state.plan_code or "")
+    return bool(plan and plan.per_seat)
 
 
 def not_serving_message(name: str, state) -> str:

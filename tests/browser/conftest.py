@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.serving import served
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -48,13 +48,8 @@ def browser():
 @pytest.fixture
 def live_server(make_app):
     """The base URL of an app with CSRF on, served by werkzeug in a background thread."""
-    app = make_app(WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with served(make_app(WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=False)) as url:
+        yield url
 
 
 class BrowserPage:

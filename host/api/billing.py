@@ -1,0 +1,164 @@
+"""``/api/v1/o/<org>/billing`` and the purchase, cancel and seats actions of each tool.
+
+The same services as the billing pages (``host.billing``). The request is checked first (422, with
+the purchase's own messages); a refusal by the organization's current state is 409; a payment the
+provider refuses is 402. Nothing is written when the answer is an error.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, g
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..billing import ProviderError, cancel, change_seats, open_subscription, purchase
+from ..billing.overview import billing_overview, invoice_view, subscription_view
+from ..billing.purchases import checked_seats
+from ..billing.quote import quote
+from ..db import db_session
+from ..licensing import LicensingError
+from ..models import Invoice
+from ..orgctx import org_member_required
+from .base import ApiBlueprint
+from .billing_schemas import (
+    BillingOverviewSchema,
+    CancelArgsSchema,
+    PurchaseArgsSchema,
+    PurchaseResultSchema,
+    SeatsArgsSchema,
+    SubscriptionSchema,
+)
+from .schemas import ErrorSchema
+from .tools import tool_status
+
+blp = ApiBlueprint("api-org-billing", __name__, url_prefix="/api/v1/o/<org>", tag="Billing",
+                   description="What an organization holds and pays; buying, re-sizing and cancelling tools.")
+ERRORS = {401: "Not signed in, or the token is invalid or revoked",
+          402: "The payment provider refused the payment; the message says why",
+          403: "Only owners and admins of the organization may do this",
+          404: "No such organization for this caller (or token), or no such tool",
+          409: "The organization's subscription does not allow it now; the message says why",
+          422: "The request is not valid: unknown plan, seats out of range, interval not sold, ..."}
+
+
+def documents_errors(*codes):
+    def decorate(view):
+        for code in codes:
+            view = blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(view)
+        return view
+
+    return decorate
+
+
+def _manifest(key: str):
+    manifest = current_app.extensions["trialoffice.registry"].manifest(key)
+    if manifest is None:
+        abort(404, f"There is no available tool '{key}'.")
+    return manifest
+
+
+def _run(check, action):
+    """``check(session)`` refusals are 422, ``action(session)`` refusals 409 (402 from the provider);
+    commits only when both pass."""
+    session = db_session()
+    try:
+        check(session)
+    except LicensingError as exc:
+        session.rollback()
+        abort(422, str(exc))
+    try:
+        result = action(session)
+        session.commit()
+    except ProviderError as exc:
+        session.rollback()
+        abort(402, str(exc))
+    except LicensingError as exc:
+        session.rollback()
+        abort(409, str(exc))
+    except IntegrityError:
+        session.rollback()
+        abort(409, "The subscription was changed by someone else at the same time. Try again.")
+    return result
+
+
+@blp.route("/billing", methods=["GET"])
+@blp.response(200, BillingOverviewSchema)
+@documents_errors(401, 404)
+@org_member_required
+def get_billing():
+    """What the organization holds and pays
+
+    Per tool: the license, the subscription (price per period, seats, total, next charge) and
+    the members holding a seat; then every invoice, newest first. Any member may read it.
+    """
+    return billing_overview(db_session(), g.org)
+
+
+@blp.route("/tools/<key>/purchase", methods=["POST"])
+@blp.arguments(PurchaseArgsSchema)
+@blp.response(201, PurchaseResultSchema)
+@blp.alt_response(200, schema=PurchaseResultSchema, description="The same purchase was already made and is "
+                                                                  "still open: it is answered, nothing new is made")
+@documents_errors(401, 402, 403, 404, 409, 422)
+@org_member_required(admin=True)
+def purchase_tool(args, key: str):
+    """Buy a tool
+
+    Manual billing issues an invoice and leaves the license pending until it is paid (a free plan
+    is active at once). With Stripe Checkout the answer carries ``checkout_url``: send the user
+    there; the license follows when Stripe confirms. Owners and admins only.
+    """
+    manifest = _manifest(key)
+    actor = current_user._get_current_object()
+    result = _run(lambda s: quote(s, manifest, args["plan"], args["interval"], args.get("seats")),
+                  lambda s: purchase(s, g.org, key, plan_code=args["plan"], interval=args["interval"],
+                                     seats=args.get("seats"), actor=actor,
+                                     payment_method=args.get("payment_method") or None))
+    session = db_session()
+    invoice = session.scalar(select(Invoice).where(Invoice.subscription_id == result.subscription.id,
+                                                   Invoice.status == "open").order_by(Invoice.id.desc()))
+    body = {"created": result.created, "tool": tool_status(g.org, manifest),
+            "subscription": subscription_view(result.subscription),
+            "invoice": invoice_view(invoice) if invoice else None, "checkout_url": result.redirect_url}
+    return body, 201 if result.created else 200
+
+
+@blp.route("/tools/<key>/cancel", methods=["POST"])
+@blp.arguments(CancelArgsSchema)
+@blp.response(200, SubscriptionSchema)
+@documents_errors(401, 403, 404, 409)
+@org_member_required(admin=True)
+def cancel_tool(args, key: str):
+    """Cancel a tool's subscription
+
+    By default at the end of the period already paid for: the license stays valid until then and
+    nothing more is charged. ``at_period_end: false`` ends it now. Owners and admins only.
+    """
+    _manifest(key)
+    actor = current_user._get_current_object()
+    sub = _run(lambda s: None,
+               lambda s: cancel(s, g.org, key, actor, at_period_end=args["at_period_end"]))
+    return subscription_view(sub)
+
+
+@blp.route("/tools/<key>/seats", methods=["POST"])
+@blp.arguments(SeatsArgsSchema)
+@blp.response(200, SubscriptionSchema)
+@documents_errors(401, 403, 404, 409, 422)
+@org_member_required(admin=True)
+def change_tool_seats(args, key: str):
+    """Change the seats of a per-seat subscription
+
+    The license follows at once. Refused below the number of seats already assigned (release
+    seats first) and on flat plans. Owners and admins only.
+    """
+    _manifest(key)
+    actor = current_user._get_current_object()
+
+    def check(session):
+        sub = open_subscription(session, g.org, key)
+        if sub is not None:
+            checked_seats(sub.price, args["seats"])
+
+    sub = _run(check, lambda s: change_seats(s, g.org, key, args["seats"], actor))
+    return subscription_view(sub)

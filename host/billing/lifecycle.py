@@ -1,0 +1,86 @@
+"""Write a subscription's state into the organization's license: the one place billing and the
+gate meet. Both backends, the webhooks and the reconcile command end here.
+
+Status map: active -> active, trialing -> trialing, past_due (or an unpaid renewal) -> grace until
+the grace period ends, incomplete/pending -> pending (a running trial keeps running), canceled,
+unpaid, incomplete_expired -> lapsed. An admin's suspension is never lifted by billing.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from sdk.audit import reason_for_change
+from sdk.models import utcnow
+from sdk.tenancy import org_scope
+
+from ..models import License, Subscription, license_entitles
+
+LICENSE_STATUS_OF = {
+    "active": "active",
+    "trialing": "trialing",
+    "past_due": "grace",
+    "pending": "pending",
+    "incomplete": "pending",
+    "canceled": "lapsed",
+    "unpaid": "lapsed",
+    "incomplete_expired": "lapsed",
+    "paused": "lapsed",
+}
+
+
+def license_status_for(sub: Subscription) -> str:
+    return LICENSE_STATUS_OF.get(sub.status, "pending")
+
+
+def _newer_subscription_exists(session, sub: Subscription) -> bool:
+    """A late event about an old subscription must not undo what a newer purchase holds."""
+    newer = select(Subscription.id).where(Subscription.tool_key == sub.tool_key, Subscription.id > sub.id)
+    return session.scalar(newer.limit(1)) is not None
+
+
+def apply_subscription(session, sub: Subscription, reason: str, *, now=None) -> License | None:
+    """Bring the license of ``sub``'s organization and tool in line with ``sub``; returns it.
+
+    Only fields that differ are written, so applying the same state twice records nothing. A grace
+    period runs from ``now`` (the sweep passes the moment it sweeps for).
+    """
+    now = now or utcnow()
+    with org_scope(sub.org_id):
+        if _newer_subscription_exists(session, sub):
+            return None
+        lic = session.scalar(select(License).where(License.tool_key == sub.tool_key))
+        target = license_status_for(sub)
+        if lic is None:
+            lic = License(tool_key=sub.tool_key, plan_code=sub.price.plan_code, status="pending", seats=sub.seats)
+            session.add(lic)
+        changes = _license_changes(lic, sub, target, now)
+        for name, value in changes.items():
+            setattr(lic, name, value)
+        with reason_for_change(reason):
+            session.flush()
+    return lic
+
+
+def _license_changes(lic: License, sub: Subscription, target: str, now) -> dict:
+    changes = {"plan_code": sub.price.plan_code, "seats": sub.seats}
+    if target in ("active", "trialing"):
+        changes.update(status=target, valid_until=sub.current_period_end,
+                       trial_ends_at=sub.current_period_end if target == "trialing" else None)
+    elif target == "grace":
+        grace_days = current_app.config["BILLING_GRACE_DAYS"]
+        if lic.status != "grace":
+            changes.update(status="grace", valid_until=now + timedelta(days=grace_days))
+    elif target == "pending":
+        if lic.status == "trialing" and license_entitles(lic.status, lic.valid_until, now):
+            return {}
+        changes.update(status="pending", valid_until=None)
+    else:
+        ended = sub.ended_at or now
+        changes.update(status="lapsed",
+                       valid_until=min(lic.valid_until, ended) if lic.valid_until else ended)
+    if lic.status == "suspended":
+        changes.pop("status", None)
+    return {name: value for name, value in changes.items() if getattr(lic, name) != value}

@@ -1,0 +1,163 @@
+"""Buying, re-sizing and cancelling a tool: the rules every page, API call and backend share.
+
+Each function validates first and raises :class:`BillingError` with a message for the user before
+anything is written; the caller commits (or rolls back on an error).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from sdk.tenancy import org_scope
+
+from ..licensing import MAX_SEATS, _attributed_to, get_license
+from ..models import License, Organization, Subscription, User
+from .backend import billing_backend
+from .catalog import current_price
+from .errors import BillingError
+from .lifecycle import apply_subscription
+from .seats import assign_seat, assigned_count
+
+
+@dataclass
+class PurchaseResult:
+    subscription: Subscription
+    license: License | None
+    redirect_url: str | None
+    created: bool
+
+
+def _manifest(tool_key: str):
+    manifest = current_app.extensions["trialoffice.registry"].manifest(tool_key)
+    if manifest is None:
+        raise BillingError(f"There is no available tool '{tool_key}'.")
+    return manifest
+
+
+def open_subscription(session, org: Organization, tool_key: str) -> Subscription | None:
+    with org_scope(org.id):
+        subs = session.scalars(select(Subscription).where(Subscription.tool_key == tool_key,
+                                                          Subscription.ended_at.is_(None))
+                               .order_by(Subscription.id.desc()))
+        return next((sub for sub in subs if sub.open), None)
+
+
+def checked_seats(price, seats) -> int:
+    """The seat count to bill: flat plans have one; per-seat plans at least their minimum."""
+    if not price.per_seat:
+        if seats not in (None, 1, price.min_seats):
+            raise BillingError(f"The {price.plan_name} plan is a flat price per organization; it has no seats "
+                               "to choose.")
+        return price.min_seats
+    if seats is None:
+        return price.min_seats
+    if isinstance(seats, bool) or not isinstance(seats, int):
+        raise BillingError("Seats must be a whole number.")
+    if not price.min_seats <= seats <= MAX_SEATS:
+        raise BillingError(f"The {price.plan_name} plan needs between {price.min_seats} and {MAX_SEATS:,} seats.")
+    return seats
+
+
+def _purchase_key(session, org: Organization, tool_key: str) -> str:
+    """Deterministic per (organization, tool, n-th purchase): a double click computes the same key."""
+    with org_scope(org.id):
+        earlier = session.scalar(select(func.count(Subscription.id)).where(Subscription.tool_key == tool_key))
+    return f"purchase-{org.id}-{tool_key}-{earlier + 1}"
+
+
+def purchase(session, org: Organization, tool_key: str, *, plan_code: str, interval: str = "month",
+             seats: int | None = None, actor: User | None, payment_method: str | None = None,
+             return_url: str | None = None) -> PurchaseResult:
+    """Buy ``tool_key`` for ``org``; the license follows what the backend reports.
+
+    Asking again for the same purchase while it is open answers with it (a double click makes one
+    subscription); any other purchase of a tool already subscribed is refused. Losing a race with
+    an identical concurrent purchase rolls back the caller's transaction (there is nothing in it yet).
+    """
+    manifest = _manifest(tool_key)
+    price = current_price(session, manifest, plan_code, interval)
+    seats = checked_seats(price, seats)
+    existing = open_subscription(session, org, tool_key)
+    if existing is not None:
+        return _same_purchase(session, existing, plan_code, interval, seats, manifest)
+    backend = billing_backend()
+    with _attributed_to(actor), org_scope(org.id):
+        sub = Subscription(tool_key=tool_key, price_id=price.id, price=price, backend=backend.name,
+                           purchase_key=_purchase_key(session, org, tool_key), status="pending", seats=seats)
+        try:
+            session.add(sub)
+            session.flush()
+        except IntegrityError:
+            # A concurrent click inserted the same purchase key first (this one waited on it).
+            session.rollback()
+            raced = open_subscription(session, org, tool_key)
+            if raced is None:
+                raise BillingError("Another purchase of this tool was just made; reload the page.") from None
+            return _same_purchase(session, raced, plan_code, interval, seats, manifest)
+        started = backend.start_purchase(session, org, sub, payment_method=payment_method, return_url=return_url)
+        reason = f"purchase of {manifest.name} {price.plan_name} ({interval}ly, {seats} seat(s))"
+        lic = apply_subscription(session, sub, reason)
+        if lic is not None and price.per_seat and actor is not None and lic.entitled():
+            assign_seat(session, org, tool_key, actor, quiet=True)
+    return PurchaseResult(sub, lic, started.redirect_url, True)
+
+
+def _same_purchase(session, sub: Subscription, plan_code: str, interval: str, seats: int, manifest
+                   ) -> PurchaseResult:
+    if (sub.price.plan_code, sub.price.interval, sub.seats) == (plan_code, interval, seats):
+        return PurchaseResult(sub, get_license_for(session, sub), sub.checkout_url, False)
+    raise BillingError(f"This organization already subscribes to {manifest.name}; change its seats or "
+                       "cancel it on the billing page instead of buying it again.")
+
+
+def get_license_for(session, sub: Subscription) -> License | None:
+    with org_scope(sub.org_id):
+        return session.scalar(select(License).where(License.tool_key == sub.tool_key))
+
+
+def change_seats(session, org: Organization, tool_key: str, seats, actor: User | None) -> Subscription:
+    """Re-size a per-seat subscription; refused below the seats already assigned."""
+    manifest = _manifest(tool_key)
+    sub = _subscription_or_error(session, org, tool_key, manifest)
+    if not sub.price.per_seat:
+        raise BillingError(f"The {sub.price.plan_name} plan of {manifest.name} is a flat price; it has no seats.")
+    seats = checked_seats(sub.price, seats)
+    if seats == sub.seats:
+        raise BillingError(f"{manifest.name} already has {seats} seats.")
+    in_use = assigned_count(session, org, tool_key)
+    if seats < in_use:
+        raise BillingError(f"{in_use} members hold a seat of {manifest.name}; release seats before going down "
+                           f"to {seats}.")
+    with _attributed_to(actor), org_scope(org.id):
+        previous = sub.seats
+        billing_backend(sub.backend).change_seats(session, org, sub, seats)
+        apply_subscription(session, sub, f"seats of {manifest.name} changed from {previous} to {seats}")
+    return sub
+
+
+def cancel(session, org: Organization, tool_key: str, actor: User | None, *, at_period_end: bool = True
+           ) -> Subscription:
+    """Cancel; by default access continues until the end of the period already paid for."""
+    manifest = _manifest(tool_key)
+    sub = _subscription_or_error(session, org, tool_key, manifest)
+    if at_period_end and sub.cancel_at_period_end:
+        raise BillingError(f"{manifest.name} is already cancelled at the end of its period.")
+    with _attributed_to(actor), org_scope(org.id):
+        billing_backend(sub.backend).cancel(session, org, sub, at_period_end=at_period_end)
+        when = "at the end of the period" if at_period_end else "immediately"
+        apply_subscription(session, sub, f"{manifest.name} subscription cancelled {when}")
+    return sub
+
+
+def _subscription_or_error(session, org: Organization, tool_key: str, manifest) -> Subscription:
+    sub = open_subscription(session, org, tool_key)
+    if sub is None:
+        raise BillingError(f"{org.name} has no open subscription for {manifest.name}.")
+    return sub
+
+
+__all__ = ["PurchaseResult", "cancel", "change_seats", "checked_seats", "get_license", "open_subscription",
+           "purchase"]

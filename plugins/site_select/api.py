@@ -1,0 +1,181 @@
+"""site_select's JSON API, mounted by the host at ``/api/v1/o/<org>/site_select/``.
+
+Errors are JSON: ``{"error": "invalid_input", "message": ..., "problems": [...]}`` with 422 for
+input that does not validate and 400 for a body that is not a JSON object; nothing is saved.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+
+from sdk import requires_permission, services
+
+from .serializers import batch_json, forecast_json, scored_json, shortlist_json, site_json
+from .services import SiteSelectError
+from .services import shortlists as shortlist_service
+from .services import sites as site_master
+from .services.evaluation import evaluate_shortlist, expected_by_month
+from .services.history import add_manual_history
+from .services.imports import get_batch, import_aact
+from .services.presets import find_preset, list_presets, preset_weights, save_preset
+from .services.ranking import rank
+from .services.specs import parse_spec, parse_weights, spec_to_dict
+
+api = Blueprint("site_select_api", __name__)
+DEFAULT_LIMIT, MAX_LIMIT = 50, 1000
+
+
+@api.errorhandler(SiteSelectError)
+def invalid_input(exc: SiteSelectError):
+    services().db_session().rollback()
+    return jsonify(error="invalid_input", message=str(exc), problems=exc.problems), 422
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "Send a JSON object (Content-Type: application/json).")
+    return body
+
+
+def _found(value):
+    if value is None:
+        abort(404, "No such record in this organization.")
+    return value
+
+
+def _weights(body: dict):
+    if body.get("preset"):
+        preset = find_preset(str(body["preset"]))
+        if preset is None:
+            raise SiteSelectError(f"no weight preset named {body['preset']!r}")
+        return preset_weights(preset)
+    return parse_weights(body)
+
+
+@api.post("/rank")
+@requires_permission("rank")
+def rank_sites():
+    """Rank the organization's sites for a trial spec
+
+    Body: therapeutic_area, target_enrollment (required); condition, phase, countries [..],
+    start_date, target_lsi, center_lat, center_lon, radius_km, exclude_site_ids [..],
+    shortlist_size, weights {name: number} or preset (name), limit. Returns the ranked sites with
+    score, components, contributions and reasons, and the forecast of the top shortlist_size.
+    """
+    body = _body()
+    spec = parse_spec(body, default_size=services().settings("site_select").get("shortlist_size"))
+    weights = _weights(body)
+    try:
+        limit = min(max(int(body.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
+    except (TypeError, ValueError):
+        raise SiteSelectError("limit must be a whole number") from None
+    ranking = rank(spec, weights)
+    return jsonify(spec=spec_to_dict(spec), weights=weights.as_dict(), candidates=ranking.candidates,
+                   eligible=len(ranking.ranked),
+                   results=[scored_json(item, n) for n, item in enumerate(ranking.ranked[:limit], start=1)],
+                   forecast=forecast_json(ranking.forecast, expected_by_month(ranking.shortlist,
+                                                                              spec.target_enrollment)))
+
+
+@api.get("/sites")
+@requires_permission("view")
+def list_sites():
+    """List the site master (filters: country, area, network, q; page)"""
+    page = site_master.directory(site_master.SiteFilters.from_args(request.args))
+    return jsonify(sites=[site_json(s) for s in page.sites], total=page.total, page=page.page, pages=page.pages)
+
+
+@api.post("/sites")
+@requires_permission("manage_sites")
+def create_site():
+    """Add a site: name, country (ISO code or name), city, lat, lon, therapeutic_areas, ..."""
+    site = site_master.create_site(_body())
+    services().db_session().commit()
+    return jsonify(site=site_json(site)), 201
+
+
+@api.post("/sites/<int:site_id>/history")
+@requires_permission("manage_sites")
+def add_history(site_id: int):
+    """Record a site's part in a trial by hand (source "manual")"""
+    row = add_manual_history(_found(site_master.get_site(site_id)), _body())
+    services().db_session().commit()
+    return jsonify(id=row.id, site_id=row.site_id, trial_ref=row.trial_ref, source=row.source), 201
+
+
+@api.post("/imports")
+@requires_permission("import")
+def upload_import():
+    """Import AACT-layout files (multipart field "files"); returns counts and rejected rows"""
+    files = {f.filename.rsplit("/", 1)[-1]: f.read() for f in request.files.getlist("files") if f.filename}
+    batch = import_aact(files)
+    services().db_session().commit()
+    return jsonify(batch=batch_json(batch)), 201
+
+
+@api.get("/imports/<int:batch_id>")
+@requires_permission("import")
+def show_import(batch_id: int):
+    """One import batch with its counts and every rejected row"""
+    return jsonify(batch=batch_json(_found(get_batch(batch_id))))
+
+
+@api.get("/presets")
+@requires_permission("view")
+def presets():
+    """The saved weight presets"""
+    return jsonify(presets=[{"id": p.id, "name": p.name, "weights": p.weights} for p in list_presets()])
+
+
+@api.post("/presets")
+@requires_permission("rank")
+def put_preset():
+    """Save a weight preset: {"name": ..., "weights": {...}} (replaces one of the same name)"""
+    body = _body()
+    preset = save_preset(str(body.get("name") or ""), parse_weights(body))
+    services().db_session().commit()
+    return jsonify(id=preset.id, name=preset.name, weights=preset.weights), 201
+
+
+@api.get("/shortlists")
+@requires_permission("view")
+def shortlists():
+    """The organization's shortlists"""
+    return jsonify(shortlists=[shortlist_json(s) for s in shortlist_service.list_shortlists()])
+
+
+@api.post("/shortlists")
+@requires_permission("rank")
+def create_shortlist():
+    """Save a shortlist: {"name", "trial_ref", "spec": {...trial spec, weights}, "site_ids": [...]}"""
+    body = _body()
+    spec_data = body.get("spec") if isinstance(body.get("spec"), dict) else {}
+    spec, weights = parse_spec(spec_data), parse_weights(spec_data)
+    ids = body.get("site_ids")
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise SiteSelectError("site_ids must be a list of site ids")
+    shortlist = shortlist_service.create_shortlist(
+        str(body.get("name") or ""), spec_to_dict(spec, weights, title=str(spec_data.get("title") or "")[:300]),
+        ids, trial_ref=str(body.get("trial_ref") or ""))
+    services().db_session().commit()
+    return jsonify(shortlist=shortlist_json(shortlist)), 201
+
+
+@api.get("/shortlists/<int:shortlist_id>")
+@requires_permission("view")
+def show_shortlist(shortlist_id: int):
+    """A shortlist with its sites scored again and its enrollment forecast"""
+    evaluation = evaluate_shortlist(_found(shortlist_service.get_shortlist(shortlist_id)))
+    return jsonify(shortlist=shortlist_json(evaluation.shortlist),
+                   results=[scored_json(item, n) for n, item in enumerate(evaluation.scored, start=1)],
+                   forecast=forecast_json(evaluation.forecast, evaluation.curve))
+
+
+@api.post("/shortlists/<int:shortlist_id>/hand-off")
+@requires_permission("rank")
+def hand_off(shortlist_id: int):
+    """Hand the shortlist to project planning (pmcp must be enabled): emits activation_requested"""
+    shortlist = _found(shortlist_service.get_shortlist(shortlist_id))
+    shortlist_service.hand_off(shortlist, evaluate_shortlist(shortlist).rates)
+    services().db_session().commit()
+    return jsonify(shortlist=shortlist_json(shortlist))

@@ -1,0 +1,13 @@
+"""The one error type views turn into a message: input that cannot be accepted, nothing saved."""
+
+
+class SiteSelectError(ValueError):
+    """A user-facing refusal; ``problems`` lists every reason (the message joins them)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        self.problems = problems or [message]
+        super().__init__(message)
+
+    @classmethod
+    def of(cls, problems: list[str]) -> "SiteSelectError":
+        return cls("; ".join(problems), problems)

@@ -1,0 +1,116 @@
+"""Trial history: entering a site's part in a trial by hand, and reading it back.
+
+Reading for the ranking goes through :mod:`.loading`, which selects only the needed columns.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from sdk import services
+
+from ..domain import area_for_condition, normalize_area, normalize_phase
+from ..models import Site, TrialHistory
+from .errors import SiteSelectError
+
+DATE_FIELDS = (("selected_on", "selection date"), ("activated_on", "activation date"),
+               ("first_subject_in", "first subject in"), ("last_subject_in", "last subject in"))
+COUNT_FIELDS = (("screened", "screened"), ("enrolled", "enrolled"), ("target", "target"),
+                ("deviations", "protocol deviations"))
+
+
+def _date(value, label: str, problems: list[str]) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.append(f"{label} must be a date (YYYY-MM-DD)")
+        return None
+
+
+def _count(value, label: str, problems: list[str]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        problems.append(f"{label} must be a whole number")
+        return None
+    if number < 0:
+        problems.append(f"{label} cannot be negative")
+        return None
+    return number
+
+
+def _text_fields(data, problems: list[str]) -> dict:
+    trial_ref = str(data.get("trial_ref") or "").strip()
+    if not trial_ref:
+        problems.append("trial reference is required")
+    elif len(trial_ref) > 64:
+        problems.append("trial reference is longer than 64 characters")
+    phase = str(data.get("phase") or "").strip()
+    try:
+        phase = normalize_phase(phase) if phase else ""
+    except ValueError as exc:
+        problems.append(str(exc))
+    condition = str(data.get("condition") or "").strip()[:200]
+    area = str(data.get("therapeutic_area") or "").strip()
+    area = normalize_area(area) if area else (area_for_condition(condition) or "") if condition else ""
+    if not area:
+        problems.append("therapeutic area is required (or a condition it can be derived from)")
+    return {"trial_ref": trial_ref, "trial_title": str(data.get("trial_title") or "").strip()[:300],
+            "phase": phase, "condition": condition, "therapeutic_area": area[:100]}
+
+
+def clean_history_input(data) -> dict:
+    """Validate one history entry; raises SiteSelectError listing every problem."""
+    problems: list[str] = []
+    values = _text_fields(data, problems)
+    values.update({key: _date(data.get(key), label, problems) for key, label in DATE_FIELDS})
+    values.update({key: _count(data.get(key), label, problems) for key, label in COUNT_FIELDS})
+    queries = data.get("queries_per_100")
+    values["queries_per_100"] = None
+    if queries not in (None, ""):
+        try:
+            values["queries_per_100"] = float(queries)
+            if values["queries_per_100"] < 0:
+                problems.append("queries per 100 data points cannot be negative")
+        except (TypeError, ValueError):
+            problems.append("queries per 100 data points must be a number")
+    _check_consistency(values, problems)
+    if problems:
+        raise SiteSelectError.of(problems)
+    return values
+
+
+def _check_consistency(values: dict, problems: list[str]) -> None:
+    if values["screened"] is not None and values["enrolled"] is not None \
+            and values["enrolled"] > values["screened"]:
+        problems.append("enrolled cannot exceed screened")
+    dated = [(label, values[key]) for key, label in DATE_FIELDS if values[key] is not None]
+    for (label_a, a), (label_b, b) in zip(dated, dated[1:]):
+        if b < a:
+            problems.append(f"{label_b} cannot be before {label_a}")
+
+
+def add_manual_history(site: Site, data) -> TrialHistory:
+    """Record a site's part in a trial; refuses a second entry for the same trial."""
+    values = clean_history_input(data)
+    session = services().db_session()
+    exists = session.scalar(select(TrialHistory.id).where(TrialHistory.site_id == site.id,
+                                                          TrialHistory.trial_ref == values["trial_ref"]))
+    if exists is not None:
+        raise SiteSelectError(f"{site.name} already has history for trial {values['trial_ref']}")
+    row = TrialHistory(site_id=site.id, source="manual", **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def site_history(site_id: int) -> list[TrialHistory]:
+    """A site's trials, most recent first."""
+    rows = services().db_session().scalars(select(TrialHistory).where(TrialHistory.site_id == site_id))
+    return sorted(rows, key=lambda r: (r.activated_on or r.selected_on or r.started_on or date.min,
+                                       r.trial_ref), reverse=True)

@@ -1,0 +1,54 @@
+"""Saved weight presets. Each save or delete is a change of an audited record, so the trail shows
+who changed which weight from what to what (the weights a ranking used matter in an audit)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from sdk import services
+
+from ..domain import Weights
+from ..models import WeightPreset
+from .errors import SiteSelectError
+
+
+def list_presets() -> list[WeightPreset]:
+    return list(services().db_session().scalars(select(WeightPreset).order_by(WeightPreset.name)))
+
+
+def get_preset(preset_id: int) -> WeightPreset | None:
+    return services().db_session().get(WeightPreset, preset_id)
+
+
+def find_preset(name: str) -> WeightPreset | None:
+    return services().db_session().scalar(select(WeightPreset).where(WeightPreset.name == name.strip()))
+
+
+def save_preset(name: str, weights: Weights) -> WeightPreset:
+    """Create the preset, or change the weights of the one with this name."""
+    name = (name or "").strip()
+    if not name:
+        raise SiteSelectError("a preset needs a name")
+    if len(name) > 100:
+        raise SiteSelectError("a preset name can have at most 100 characters")
+    session = services().db_session()
+    preset = find_preset(name)
+    if preset is None:
+        preset = WeightPreset(name=name, weights=weights.as_dict())
+        session.add(preset)
+    else:
+        preset.weights = weights.as_dict()
+    session.flush()
+    return preset
+
+
+def delete_preset(preset: WeightPreset) -> None:
+    session = services().db_session()
+    session.delete(preset)
+    session.flush()
+
+
+def preset_weights(preset: WeightPreset) -> Weights:
+    try:
+        return Weights.from_dict(preset.weights or {})
+    except ValueError as exc:
+        raise SiteSelectError(f"preset {preset.name!r} holds invalid weights: {exc}") from exc

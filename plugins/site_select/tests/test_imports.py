@@ -1,0 +1,92 @@
+"""AACT-layout imports: good rows imported, each bad row reported with its reason, facilities
+de-duplicated (within the upload and against the site master), and bad uploads refused with
+nothing saved."""
+from __future__ import annotations
+
+import io
+
+from .aact_samples import GOOD_SITES, files
+
+
+def upload(client, data: dict[str, bytes], url="/o/acme/site_select/imports"):
+    return client.post(url, data={"files": [(io.BytesIO(body), name) for name, body in data.items()]},
+                       content_type="multipart/form-data")
+
+
+def sites(world, client=None):
+    return (client or world.client).get("/api/v1/o/acme/site_select/sites").get_json()
+
+
+def test_import_keeps_good_rows_and_reports_each_bad_row(world):
+    r = upload(world.client, files())
+    assert r.status_code == 302
+    page = world.client.get(r.headers["Location"]).get_data(as_text=True)
+    listed = sites(world)
+    assert {s["name"] for s in listed["sites"]} == GOOD_SITES
+    batch_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
+    assert (batch["sites_created"], batch["history_created"]) == (3, 5)
+    assert batch["sites_merged"] == 1
+    reasons = {(row["file"], row["line"]): row["reason"] for row in batch["rejected"]}
+    assert "unknown trial phase" in reasons[("studies.txt", 5)]
+    assert "not a date" in reasons[("studies.txt", 6)]
+    assert "unknown or rejected study 'NCT90000099'" in reasons[("conditions.txt", 5)]
+    assert "unknown country 'Atlantis'" in reasons[("facilities.txt", 7)]
+    assert "unknown or rejected study 'NCT90000004'" in reasons[("facilities.txt", 8)]
+    assert "expected 5 fields, found 4" in reasons[("facilities.txt", 9)]
+    assert "enrolled (25) exceeds screened (20)" in reasons[("facility_performance.txt", 6)]
+    for (file, line), reason in reasons.items():
+        assert f"<td>{file}</td><td>{line}</td>" in page
+    assert "Rejected rows (7)" in page
+
+
+def test_reimport_deduplicates_sites_and_history(world):
+    upload(world.client, files())
+    again = upload(world.client, files())
+    batch_id = int(again.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
+    assert batch["sites_created"] == 0 and batch["sites_merged"] == 4
+    assert batch["history_created"] == 0 and batch["history_skipped"] == 5
+    assert sites(world)["total"] == 3
+
+
+def test_variant_spellings_merge_into_the_known_site(world):
+    upload(world.client, files())
+    variant = ("id|nct_id|name|city|country\n"
+               "1|NCT90000001|Charite - Universitaetsmedizin Berlin|Berlin|DE\n"
+               "2|NCT90000002|Hospital Clinic of Barcelona|Barcelona|ES\n")
+    r = upload(world.client, files(**{"facilities.txt": variant}))
+    batch_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
+    assert batch["sites_created"] == 0 and batch["sites_merged"] == 2
+    assert sites(world)["total"] == 3
+
+
+def test_imported_history_appears_on_the_profile(world):
+    upload(world.client, files())
+    berlin = next(s for s in sites(world)["sites"] if s["city"] == "Berlin")
+    page = world.client.get(f"/o/acme/site_select/sites/{berlin['id']}").get_data(as_text=True)
+    assert "NCT90000001" in page and "NCT90000003" in page and "<svg" in page
+
+
+def test_import_through_the_api(world):
+    r = upload(world.client, files(), url="/api/v1/o/acme/site_select/imports")
+    assert r.status_code == 201
+    assert r.get_json()["batch"]["history_created"] == 5 and len(r.get_json()["batch"]["rejected"]) == 7
+
+
+def test_bad_uploads_are_refused_and_change_nothing(world):
+    cases = [({}, "choose the AACT files"),
+             ({"notes.txt": b"hello"}, "notes.txt: not an AACT file"),
+             ({**files(), "studies.txt": "nct_id|phase\n".encode() + b"\xff\xfe"}, "studies.txt: not UTF-8"),
+             (files(**{"conditions.txt": None}), "missing AACT file(s): conditions.txt"),
+             (files(**{"studies.txt": "nct|phase\n"}), "studies.txt lacks column(s) nct_id, start_date"),
+             (files(**{"facilities.txt": ""}), "facilities.txt is empty")]
+    for data, message in cases:
+        r = upload(world.client, data)
+        assert r.status_code == 422, message
+        assert message in r.get_data(as_text=True), message
+        api = upload(world.client, data, url="/api/v1/o/acme/site_select/imports")
+        assert api.status_code == 422 and message in api.get_json()["message"]
+    assert sites(world)["total"] == 0
+    assert "Nothing imported yet" in world.client.get("/o/acme/site_select/imports").get_data(as_text=True)

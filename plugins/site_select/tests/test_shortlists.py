@@ -1,0 +1,127 @@
+"""Shortlists: saved from the results page, shown with their forecast, exported as CSV and as a
+PDF feasibility report, and handed to project planning (pmcp) through a domain event."""
+from __future__ import annotations
+
+import json
+import re
+import zlib
+
+import pytest
+
+from .seeds import RANK_SPEC, seed_cardiology
+
+
+@pytest.fixture
+def seeded(world):
+    world.ids = world.run(world.acme, seed_cardiology)
+    return world
+
+
+def save_shortlist(world, names, name="HF-3 Europe"):
+    spec = {**RANK_SPEC, "title": "Heart failure phase 3"}
+    r = world.client.post("/o/acme/site_select/shortlists", data={
+        "spec_json": json.dumps(spec), "name": name, "trial_ref": "HF-301",
+        "site_ids": [str(world.ids[n]) for n in names]})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return int(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every content stream of a PDF (fpdf2 deflates them)."""
+    chunks = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            chunks.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            chunks.append(stream.decode("latin-1"))
+    return "".join(chunks)
+
+
+def test_results_page_saves_the_ticked_sites_as_a_shortlist(seeded):
+    results = seeded.client.post("/o/acme/site_select/rank/results", data=RANK_SPEC).get_data(as_text=True)
+    spec_json = re.search(r'name="spec_json" value="([^"]*)"', results).group(1).replace("&#34;", '"')
+    ids = re.findall(r'name="site_ids" value="(\d+)"[^>]*checked', results)
+    r = seeded.client.post("/o/acme/site_select/shortlists",
+                           data={"spec_json": spec_json, "name": "From results", "site_ids": ids[:2]})
+    assert r.status_code == 302
+    page = seeded.client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Shortlist From results" in page and "Berlin Heart Center" in page
+    assert "Projected last subject in" in page
+
+
+def test_shortlist_page_csv_and_pdf(seeded):
+    shortlist_id = save_shortlist(seeded, ["Berlin Heart Center", "Lyon Heart Institute"])
+    page = seeded.client.get(f"/o/acme/site_select/shortlists/{shortlist_id}")
+    assert page.status_code == 200 and "Lyon Heart Institute" in page.get_data(as_text=True)
+    csv = seeded.client.get(f"/o/acme/site_select/shortlists/{shortlist_id}/export.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("position,site_id,site,country,city")
+    assert [line.split(",")[2] for line in lines[1:]] == ["Berlin Heart Center", "Lyon Heart Institute"]
+    assert 'filename="HF-3-Europe.csv"' in csv.headers["Content-Disposition"]
+    pdf = seeded.client.get(f"/o/acme/site_select/shortlists/{shortlist_id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    text = pdf_text(pdf.data)
+    assert "Berlin Heart Center" in text and "Lyon Heart Institute" in text
+    assert "Feasibility report: HF-3 Europe" in text
+
+
+def test_bad_shortlist_input_is_refused_and_nothing_saved(seeded):
+    berlin = str(seeded.ids["Berlin Heart Center"])
+    cases = [({"spec_json": json.dumps(RANK_SPEC), "name": "", "site_ids": [berlin]}, "a shortlist needs a name"),
+             ({"spec_json": json.dumps(RANK_SPEC), "name": "X"}, "pick at least one site"),
+             ({"spec_json": json.dumps(RANK_SPEC), "name": "X", "site_ids": ["99999"]}, "unknown site id"),
+             ({"spec_json": "not json", "name": "X", "site_ids": [berlin]}, "rank again"),
+             ({"spec_json": json.dumps({**RANK_SPEC, "target_enrollment": -3}), "name": "X",
+               "site_ids": [berlin]}, "target enrollment must be positive")]
+    for data, message in cases:
+        r = seeded.client.post("/o/acme/site_select/shortlists", data=data)
+        assert r.status_code == 422 and message in r.get_data(as_text=True), message
+    save_shortlist(seeded, ["Berlin Heart Center"], name="Once")
+    r = seeded.client.post("/o/acme/site_select/shortlists",
+                           data={"spec_json": json.dumps(RANK_SPEC), "name": "Once", "site_ids": [berlin]})
+    assert r.status_code == 422 and "already exists" in r.get_data(as_text=True)
+    assert len(seeded.client.get("/api/v1/o/acme/site_select/shortlists").get_json()["shortlists"]) == 1
+
+
+def test_shortlist_api_create_show_and_remove(seeded):
+    ids = [seeded.ids["Lyon Heart Institute"], seeded.ids["Berlin Heart Center"]]
+    r = seeded.client.post("/api/v1/o/acme/site_select/shortlists",
+                           json={"name": "API list", "trial_ref": "HF-302", "spec": RANK_SPEC, "site_ids": ids})
+    assert r.status_code == 201
+    shortlist_id = r.get_json()["shortlist"]["id"]
+    shown = seeded.client.get(f"/api/v1/o/acme/site_select/shortlists/{shortlist_id}").get_json()
+    assert [row["site_id"] for row in shown["results"]] == ids
+    assert shown["forecast"]["per_site"][0]["site_id"] == ids[0]
+    bad = seeded.client.post("/api/v1/o/acme/site_select/shortlists",
+                             json={"name": "Bad", "spec": RANK_SPEC, "site_ids": "all"})
+    assert bad.status_code == 422 and "site_ids must be a list" in bad.get_json()["message"]
+    removed = seeded.client.post(f"/o/acme/site_select/shortlists/{shortlist_id}/sites/{ids[0]}/remove")
+    assert removed.status_code == 302
+    last = seeded.client.post(f"/o/acme/site_select/shortlists/{shortlist_id}/sites/{ids[1]}/remove")
+    assert last.status_code == 422 and "at least one site" in last.get_data(as_text=True)
+
+
+def test_hand_off_is_offered_only_with_pmcp_and_emits_the_activation_event(seeded, grant_license):
+    from . import pmcp_stub
+
+    shortlist_id = save_shortlist(seeded, ["Berlin Heart Center", "Lyon Heart Institute"])
+    url = f"/o/acme/site_select/shortlists/{shortlist_id}"
+    assert "Hand to project planning" not in seeded.client.get(url).get_data(as_text=True)
+    refused = seeded.client.post(f"{url}/hand-off")
+    assert refused.status_code == 422 and "pmcp" in refused.get_data(as_text=True)
+    assert pmcp_stub.received == []
+
+    grant_license(seeded.acme, "pmcp", enable=True)
+    assert "Hand to project planning" in seeded.client.get(url).get_data(as_text=True)
+    assert seeded.client.post(f"{url}/hand-off").status_code == 302
+    [event] = pmcp_stub.received
+    assert event.name == "site_select.activation_requested" and event.org_id == seeded.acme.id
+    assert event.payload["trial_ref"] == "HF-301" and event.payload["target_enrollment"] == 60
+    assert [s["name"] for s in event.payload["sites"]] == ["Berlin Heart Center", "Lyon Heart Institute"]
+    assert event.payload["sites"][0]["site_ref"] == str(seeded.ids["Berlin Heart Center"])
+    assert event.payload["sites"][0]["expected_rate"] > 0
+    again = seeded.client.post(f"{url}/hand-off")
+    assert again.status_code == 422 and "already handed" in again.get_data(as_text=True)
+    assert len(pmcp_stub.received) == 1

@@ -1,0 +1,47 @@
+"""Importing AACT-layout files: the upload form, and each batch's report of what was imported
+and every rejected row with its reason."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from sdk import requires_permission
+
+from ..domain import AACT_FILES
+from ..services import SiteSelectError
+from ..services.imports import get_batch, import_aact, list_batches
+from . import bp
+from .common import commit, found, refuse
+
+
+def _uploads() -> dict[str, bytes]:
+    """Uploaded files by their AACT name; a file field may carry several files."""
+    files = {}
+    for storage in request.files.getlist("files"):
+        if storage and storage.filename:
+            files[storage.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]] = storage.read()
+    return files
+
+
+@bp.get("/imports")
+@requires_permission("import")
+def imports():
+    return render_template("site_select/imports.html", batches=list_batches(), aact_files=AACT_FILES)
+
+
+@bp.post("/imports")
+@requires_permission("import")
+def upload():
+    try:
+        batch = import_aact(_uploads())
+        commit()
+    except SiteSelectError as exc:
+        return refuse(exc, "site_select/imports.html", batches=list_batches(), aact_files=AACT_FILES)
+    flash(f"Imported {batch.sites_created} new sites and {batch.history_created} trial records; "
+          f"{batch.rejected_count} rows rejected.", "success" if not batch.rejected_count else "warning")
+    return redirect(url_for("site_select.import_batch", batch_id=batch.id))
+
+
+@bp.get("/imports/<int:batch_id>")
+@requires_permission("import")
+def import_batch(batch_id: int):
+    return render_template("site_select/import_batch.html", batch=found(get_batch(batch_id)))

@@ -1,0 +1,103 @@
+"""The trial-spec form, the ranked results with explanations and forecast, and weight presets.
+
+Ranking changes nothing, so results answer a GET (a link can be shared inside the organization)
+as well as the form's POST; the form's second button saves its weights as a preset (audited).
+"""
+from __future__ import annotations
+
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+
+from sdk import requires_permission, services
+
+from .. import charts
+from ..domain import WEIGHT_NAMES, Weights, country_name, therapeutic_areas
+from ..domain.vocabulary import PHASES
+from ..services import SiteSelectError
+from ..services.evaluation import expected_by_month
+from ..services.presets import delete_preset, get_preset, list_presets, preset_weights, save_preset
+from ..services.ranking import rank
+from ..services.shortlists import can_hand_off
+from ..services.specs import parse_spec, parse_weights, spec_to_dict
+from . import bp
+from .common import commit, found, refuse
+
+RESULT_ROWS = 100
+
+
+def _form_context(form: dict, weights: Weights) -> dict:
+    return {"form": form, "weights": weights.as_dict(), "weight_names": WEIGHT_NAMES, "phases": PHASES,
+            "areas": therapeutic_areas(), "presets": list_presets()}
+
+
+def _initial_weights() -> Weights:
+    preset_id = request.args.get("preset", type=int)
+    if preset_id is None:
+        return parse_weights(request.args) if any(f"weight_{n}" in request.args for n in WEIGHT_NAMES) \
+            else Weights()
+    return preset_weights(found(get_preset(preset_id)))
+
+
+@bp.get("/rank")
+@requires_permission("rank")
+def rank_form():
+    try:
+        weights = _initial_weights()
+    except SiteSelectError as exc:
+        return refuse(exc, "site_select/rank_form.html", **_form_context(request.args, Weights()))
+    return render_template("site_select/rank_form.html", **_form_context(request.args, weights))
+
+
+@bp.route("/rank/results", methods=["GET", "POST"])
+@requires_permission("rank")
+def rank_results():
+    size = services().settings("site_select").get("shortlist_size")
+    values = request.values
+    try:
+        spec, weights = parse_spec(values, default_size=size), parse_weights(values)
+    except SiteSelectError as exc:
+        return refuse(exc, "site_select/rank_form.html", **_form_context(values, Weights()))
+    ranking = rank(spec, weights)
+    top = ranking.shortlist
+    curve = expected_by_month(top, spec.target_enrollment)
+    return render_template(
+        "site_select/results.html", ranking=ranking, rows=ranking.ranked[:RESULT_ROWS], top_ids={
+            s.site.site_id for s in top}, spec_json=json.dumps(spec_to_dict(spec, weights)),
+        weight_names=WEIGHT_NAMES, country_name=country_name, can_hand_off=can_hand_off(),
+        curve_svg=charts.curve_chart(curve, spec.target_enrollment, "Expected enrollment of the top sites"),
+        rate_svg=charts.bar_chart([(s.site.name, rate) for s, (_, rate) in
+                                   zip(top, ranking.forecast.per_site if ranking.forecast else ())],
+                                  "Expected subjects per month", "/mo"),
+        back_args={**_spec_args(values), **{f"weight_{n}": v for n, v in weights.as_dict().items()}})
+
+
+@bp.post("/presets")
+@requires_permission("rank")
+def save_preset_page():
+    try:
+        weights = parse_weights(request.form)
+        preset = save_preset(request.form.get("preset_name", ""), weights)
+        commit()
+    except SiteSelectError as exc:
+        return refuse(exc, "site_select/rank_form.html", **_form_context(request.form, Weights()))
+    flash(f"Saved the weight preset {preset.name}.", "success")
+    return redirect(url_for("site_select.rank_form", preset=preset.id, **_spec_args(request.form)))
+
+
+def _spec_args(form) -> dict:
+    """The trial-spec fields of a form, to refill the form after a redirect."""
+    keys = ("therapeutic_area", "condition", "phase", "countries", "target_enrollment", "start_date",
+            "target_lsi", "center_lat", "center_lon", "radius_km", "exclude_site_ids", "shortlist_size")
+    return {key: form.get(key) for key in keys if form.get(key)}
+
+
+@bp.post("/presets/<int:preset_id>/delete")
+@requires_permission("rank")
+def delete_preset_page(preset_id: int):
+    preset = found(get_preset(preset_id))
+    name = preset.name
+    delete_preset(preset)
+    commit()
+    flash(f"Deleted the weight preset {name}.", "success")
+    return redirect(url_for("site_select.rank_form"))

@@ -1,0 +1,134 @@
+"""Shortlists: saving picks from a ranking, the shortlist page with its forecast, CSV and PDF
+exports, and the hand-off to project planning (pmcp)."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from sdk import requires_permission
+
+from .. import charts
+from ..domain import WEIGHT_NAMES, country_name
+from ..services import SiteSelectError
+from ..services import shortlists as shortlist_service
+from ..services.evaluation import evaluate_shortlist
+from ..services.exports import shortlist_csv
+from ..services.report_pdf import shortlist_pdf
+from ..services.specs import parse_spec, parse_weights, spec_to_dict
+from . import bp
+from .common import INVALID, commit, flash_refusal, found
+
+
+def _shortlist(shortlist_id: int):
+    return found(shortlist_service.get_shortlist(shortlist_id))
+
+
+def _filename(shortlist, extension: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in shortlist.name)[:60] or "shortlist"
+    return f"{safe}.{extension}"
+
+
+@bp.get("/shortlists")
+@requires_permission("view")
+def shortlists():
+    return render_template("site_select/shortlists.html", shortlists=shortlist_service.list_shortlists())
+
+
+@bp.post("/shortlists")
+@requires_permission("rank")
+def create_shortlist():
+    """Save the sites ticked on the results page, with the spec and weights they were ranked by."""
+    try:
+        spec_data = json.loads(request.form.get("spec_json") or "{}")
+        if not isinstance(spec_data, dict):
+            raise ValueError
+    except ValueError:
+        spec_data = None
+    try:
+        if spec_data is None:
+            raise SiteSelectError("the trial spec of this ranking was lost; rank again")
+        spec, weights = parse_spec(spec_data), parse_weights(spec_data)
+        site_ids = [int(v) for v in request.form.getlist("site_ids") if v.isdigit()]
+        shortlist = shortlist_service.create_shortlist(
+            request.form.get("name", ""), spec_to_dict(spec, weights, title=request.form.get("title", "")[:300]),
+            site_ids, trial_ref=request.form.get("trial_ref", ""))
+        commit()
+    except SiteSelectError as exc:
+        flash_refusal(exc)
+        return render_template("site_select/shortlists.html",
+                               shortlists=shortlist_service.list_shortlists()), INVALID
+    flash(f"Saved the shortlist {shortlist.name} with {len(shortlist.entries)} sites.", "success")
+    return redirect(url_for("site_select.shortlist_page", shortlist_id=shortlist.id))
+
+
+@bp.get("/shortlists/<int:shortlist_id>")
+@requires_permission("view")
+def shortlist_page(shortlist_id: int):
+    return _render_shortlist(_shortlist(shortlist_id))
+
+
+def _render_shortlist(shortlist, status: int = 200):
+    evaluation = evaluate_shortlist(shortlist)
+    target = evaluation.ranking.spec.target_enrollment
+    return render_template(
+        "site_select/shortlist.html", evaluation=evaluation, shortlist=shortlist,
+        weight_names=WEIGHT_NAMES, country_name=country_name, can_hand_off=shortlist_service.can_hand_off(),
+        curve_svg=charts.curve_chart(evaluation.curve, target, "Expected enrollment of the shortlist"),
+        rate_svg=charts.bar_chart([(s.site.name, evaluation.rates.get(s.site.site_id, 0.0))
+                                   for s in evaluation.scored], "Expected subjects per month", "/mo")), status
+
+
+@bp.get("/shortlists/<int:shortlist_id>/export.csv")
+@requires_permission("view")
+def export_csv(shortlist_id: int):
+    shortlist = _shortlist(shortlist_id)
+    return Response(shortlist_csv(evaluate_shortlist(shortlist)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(shortlist, "csv")}"'})
+
+
+@bp.get("/shortlists/<int:shortlist_id>/report.pdf")
+@requires_permission("view")
+def export_pdf(shortlist_id: int):
+    shortlist = _shortlist(shortlist_id)
+    return Response(shortlist_pdf(evaluate_shortlist(shortlist)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(shortlist, "pdf")}"'})
+
+
+@bp.post("/shortlists/<int:shortlist_id>/hand-off")
+@requires_permission("rank")
+def hand_off(shortlist_id: int):
+    shortlist = _shortlist(shortlist_id)
+    try:
+        shortlist_service.hand_off(shortlist, evaluate_shortlist(shortlist).rates)
+        commit()
+    except SiteSelectError as exc:
+        flash_refusal(exc)
+        return _render_shortlist(_shortlist(shortlist_id), INVALID)
+    flash("Handed to project planning: pmcp creates the site-activation milestones.", "success")
+    return redirect(url_for("site_select.shortlist_page", shortlist_id=shortlist_id))
+
+
+@bp.post("/shortlists/<int:shortlist_id>/sites/<int:site_id>/remove")
+@requires_permission("rank")
+def remove_site(shortlist_id: int, site_id: int):
+    shortlist = _shortlist(shortlist_id)
+    try:
+        shortlist_service.remove_entry(shortlist, site_id)
+        commit()
+    except SiteSelectError as exc:
+        flash_refusal(exc)
+        return _render_shortlist(_shortlist(shortlist_id), INVALID)
+    flash("Removed the site from the shortlist.", "success")
+    return redirect(url_for("site_select.shortlist_page", shortlist_id=shortlist_id))
+
+
+@bp.post("/shortlists/<int:shortlist_id>/delete")
+@requires_permission("rank")
+def delete_shortlist(shortlist_id: int):
+    shortlist = _shortlist(shortlist_id)
+    name = shortlist.name
+    shortlist_service.delete_shortlist(shortlist)
+    commit()
+    flash(f"Deleted the shortlist {name}.", "success")
+    return redirect(url_for("site_select.shortlists"))

@@ -1,0 +1,172 @@
+"""The platform console's billing pages: invoices, marking paid, refunds, comped licenses, revenue."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from host.billing.manual import issue_invoice
+from host.db import get_db
+from host.models import Organization, Subscription
+from sdk.models import utcnow
+from sdk.tenancy import org_scope
+from tests.billing_page_helpers import invoices_of, license_row, row_counts
+from tests.compliance_helpers import entries
+
+PAGES = ("/admin/billing/invoices", "/admin/billing/invoices/1", "/admin/billing/revenue", "/admin/billing/comp")
+ACTIONS = ("/admin/billing/invoices/1/paid", "/admin/billing/invoices/1/refund", "/admin/billing/comp")
+
+
+@pytest.fixture
+def owners(make_user, make_org, login_as):
+    """Two organizations, each with an owner signed in: acme and beta."""
+    clients = {}
+    for slug in ("acme", "beta"):
+        owner = make_user(f"owner@{slug}.example.org")
+        make_org(slug, owner=owner, name=slug.title())
+        clients[slug] = login_as(owner)
+    return clients
+
+
+@pytest.fixture
+def admin(make_user, login_as):
+    return login_as(make_user("root@platform.example.org", platform_admin=True))
+
+
+def buy(client, slug, **terms):
+    assert client.post(f"/o/{slug}/billing/buy/testtool", data=terms).status_code == 303
+
+
+def only_invoice(app, slug, status="open"):
+    return next(inv for inv in invoices_of(app, slug) if inv.status == status)
+
+
+def test_billing_console_is_404_for_everyone_but_platform_admins(app, owners, client):
+    buy(owners["acme"], "acme", plan="basic")
+    before = row_counts(app)
+    for visitor in (client, owners["acme"]):
+        for path in PAGES:
+            assert visitor.get(path).status_code == 404, path
+        for path in ACTIONS:
+            answer = visitor.post(path, data={"note": "x", "amount": "1", "org": "acme", "tool": "testtool",
+                                              "reason": "x"})
+            assert answer.status_code == 404, path
+    assert row_counts(app) == before
+
+
+def test_invoices_filter_by_status_org_and_tool(app, owners, admin):
+    buy(owners["acme"], "acme", plan="basic")
+    buy(owners["beta"], "beta", plan="team", seats="3")
+    acme_number = only_invoice(app, "acme").number
+    beta_number = only_invoice(app, "beta").number
+    admin.post(f"/admin/billing/invoices/{only_invoice(app, 'beta').id}/paid", data={"note": "wire"})
+
+    def listed(**filters):
+        return admin.get("/admin/billing/invoices", query_string=filters).get_data(as_text=True)
+
+    assert acme_number in listed() and beta_number in listed()
+    assert acme_number in listed(status="open") and beta_number not in listed(status="open")
+    assert beta_number in listed(org="beta") and acme_number not in listed(org="beta")
+    assert "No invoices match." in listed(tool="nosuch")
+    assert acme_number in listed(tool="testtool", status="bogus")
+
+
+def test_invoice_list_pages_by_fifty(app, owners, admin):
+    buy(owners["acme"], "acme", plan="basic")
+    with app.app_context():
+        session = get_db(app).session
+        org_id = session.scalar(select(Organization.id).where(Organization.slug == "acme"))
+        with org_scope(org_id):
+            sub = session.scalar(select(Subscription))
+            now = utcnow()
+            for n in range(50):
+                issue_invoice(session, sub, amount=100 + n, start=now, end=now, description=f"extra {n}")
+        session.commit()
+        session.remove()
+    first = admin.get("/admin/billing/invoices").get_data(as_text=True)
+    assert "Page 1 of 2 (51 in all)" in first and first.count("data-invoice=") == 50
+    second = admin.get("/admin/billing/invoices", query_string={"page": 2}).get_data(as_text=True)
+    assert second.count("data-invoice=") == 1
+
+
+def test_mark_paid_needs_a_note_and_happens_once(app, owners, admin):
+    org_client = owners["acme"]
+    buy(org_client, "acme", plan="basic")
+    invoice = only_invoice(app, "acme")
+    before = row_counts(app)
+    refused = admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "  "})
+    assert refused.status_code == 422 and "Say how the invoice was paid" in refused.get_data(as_text=True)
+    assert row_counts(app) == before and license_row(app, "acme").status == "pending"
+    done = admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "SEPA 99"})
+    assert done.status_code == 303
+    page = admin.get(done.location).get_data(as_text=True)
+    assert "is marked paid" in page and "SEPA 99" in page
+    assert license_row(app, "acme").status == "active"
+    before = row_counts(app)
+    twice = admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "again"})
+    assert twice.status_code == 422 and "only an open invoice can be marked paid" in twice.get_data(as_text=True)
+    assert row_counts(app) == before
+    assert admin.get("/admin/billing/invoices/999999").status_code == 404
+
+
+@pytest.mark.parametrize(("amount", "message"), [
+    ("6.00", "At most USD 5.00 can still be refunded"),
+    ("abc", "Give the refund as an amount such as 2.50."),
+    ("-1", "The refund must be more than zero."),
+    ("0", "The refund must be more than zero."),
+    ("1.234", "at most two decimals"),
+])
+def test_bad_refunds_are_refused_and_change_nothing(app, owners, admin, amount, message):
+    buy(owners["acme"], "acme", plan="basic")
+    invoice = only_invoice(app, "acme")
+    admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "wire"})
+    before = row_counts(app)
+    r = admin.post(f"/admin/billing/invoices/{invoice.id}/refund", data={"amount": amount, "note": "goodwill"})
+    assert r.status_code == 422 and message in r.get_data(as_text=True)
+    assert row_counts(app) == before
+
+
+def test_refund_is_noted_and_revenue_counts_paid_minus_refunded(app, owners, admin):
+    buy(owners["acme"], "acme", plan="basic")
+    buy(owners["beta"], "beta", plan="team", seats="4")
+    open_acme = only_invoice(app, "acme")
+    refused = admin.post(f"/admin/billing/invoices/{open_acme.id}/refund", data={"amount": "1", "note": "x"})
+    assert refused.status_code == 422 and "only a paid invoice can be refunded" in refused.get_data(as_text=True)
+    for slug in ("acme", "beta"):
+        admin.post(f"/admin/billing/invoices/{only_invoice(app, slug).id}/paid", data={"note": "wire"})
+    noted = admin.post(f"/admin/billing/invoices/{open_acme.id}/refund", data={"amount": "2.50", "note": "outage"})
+    assert noted.status_code == 303
+    assert only_invoice(app, "acme", "paid").amount_refunded == 250
+    assert license_row(app, "acme").status == "active"
+    no_note = admin.post(f"/admin/billing/invoices/{open_acme.id}/refund", data={"amount": "1", "note": ""})
+    assert no_note.status_code == 422 and "Say why and how the refund was made." in no_note.get_data(as_text=True)
+
+    page = admin.get("/admin/billing/revenue").get_data(as_text=True)
+    row = page[page.index('data-revenue="testtool-USD"'):]
+    row = row[:row.index("</tr>")]
+    assert "<td>2</td>" in row and "USD 11.00" in row and "USD 2.50" in row and "USD 8.50" in row
+    assert row.rstrip().endswith("<td>2</td>")
+    assert "Revenue" in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_comp_license_needs_a_reason_and_is_audited(app, owners, admin, login_as):
+    before = row_counts(app)
+    for form, message in (({"org": "acme", "tool": "testtool", "reason": " "}, "A reason is required"),
+                          ({"org": "nosuch", "tool": "testtool", "reason": "pilot"}, "There is no organization"),
+                          ({"org": "acme", "tool": "nosuch", "reason": "pilot"}, "There is no available tool"),
+                          ({"org": "acme", "tool": "testtool", "reason": "pilot", "days": "x"},
+                           "Days must be a whole number.")):
+        r = admin.post("/admin/billing/comp", data=form)
+        assert r.status_code == 422 and message in r.get_data(as_text=True)
+    assert row_counts(app) == before
+    assert 'name="reason"' in admin.get("/admin/billing/comp").get_data(as_text=True)
+
+    r = admin.post("/admin/billing/comp", data={"org": "acme", "tool": "testtool", "reason": "pilot partner",
+                                                "days": "60", "seats": "5", "plan": "team"})
+    assert r.status_code == 303 and "/admin/licenses/" in r.location
+    lic = license_row(app, "acme")
+    assert (lic.status, lic.seats) == ("active", 5)
+    assert invoices_of(app, "acme") == []
+    [entry] = [e for e in entries(app, entity_type="license") if e.reason and "pilot partner" in e.reason]
+    assert entry.reason == "complimentary license (no charge): pilot partner"
+    assert entry.actor_label == "root@platform.example.org"
+    assert license_row(app, "beta") is None
