@@ -169,7 +169,7 @@ def test_seats_change_syncs_and_is_refused_below_assigned(app, client, acme, own
     assert r.status_code == 200 and r.get_json()["seats"] == 5 and r.get_json()["total"] == 750
     assert license_row(app, "acme").seats == 5
     page = login_as(owner)
-    members = [make_user(f"m{n}@acme.example.org") for n in range(4)]
+    members = [make_user(f"m{n}@acme.example.org") for n in range(3)]  # the buyer holds the first seat
     for member in members:
         add_member(acme, member)
         assert page.post("/o/acme/billing/testtool/seats/assign", data={"user_id": member.id}).status_code == 303
@@ -184,7 +184,7 @@ def test_seats_change_syncs_and_is_refused_below_assigned(app, client, acme, own
     assert "already has 5 seats" in same["message"]
     assert row_counts(app) == before
     holders = client.get(API.format(org="acme") + "/billing", headers=headers).get_json()["tools"][0]["seat_holders"]
-    assert sorted(h["email"] for h in holders) == sorted(m.email for m in members)
+    assert sorted(h["email"] for h in holders) == sorted([owner.email, *(m.email for m in members)])
 
 
 def test_seats_without_subscription_or_on_a_flat_plan_are_refused(app, client, acme, headers):
@@ -304,3 +304,33 @@ def test_checkout_url_is_answered_for_the_client_to_follow(app, client, acme, he
     monkeypatch.setattr(billing_api, "purchase", with_checkout)
     r = post(client, headers, "/tools/testtool/purchase", {"plan": "basic"})
     assert r.status_code == 201 and r.get_json()["checkout_url"] == "https://checkout.stripe.test/c/1"
+
+
+def test_seats_are_assigned_and_released_through_the_api(app, client, acme, owner, headers, platform_admin,
+                                                         make_user, add_member, make_org):
+    post(client, headers, "/tools/testtool/purchase", {"plan": "team", "seats": 3})
+    pay_open_invoice(app, platform_admin)
+    members = [make_user(f"s{n}@acme.example.org") for n in range(3)]
+    for member in members:
+        add_member(acme, member)
+    outsider = make_user("someone@beta.example.org")
+    make_org("beta", owner=outsider)
+    for member in members[:2]:
+        r = post(client, headers, "/tools/testtool/seats/assign", {"email": member.email})
+        assert r.status_code == 200
+    assert sorted(h["email"] for h in r.get_json()["holders"]) == sorted([owner.email, *(m.email for m in members[:2])])
+    before = row_counts(app)
+    full = assert_error(post(client, headers, "/tools/testtool/seats/assign", {"email": members[2].email}), 409)
+    assert "All 3 seats are assigned" in full["message"]
+    stranger = assert_error(post(client, headers, "/tools/testtool/seats/assign", {"email": outsider.email}), 422)
+    assert "is not a member of Acme" in stranger["message"]
+    twice = assert_error(post(client, headers, "/tools/testtool/seats/release", {"email": members[2].email}), 409)
+    assert "holds no seat" in twice["message"]
+    assert "Not a valid email" in assert_error(post(client, headers, "/tools/testtool/seats/assign",
+                                                    {"email": "nobody"}), 422)["message"]
+    assert row_counts(app) == before
+    released = post(client, headers, "/tools/testtool/seats/release", {"email": members[0].email})
+    assert released.status_code == 200 and len(released.get_json()["holders"]) == 2
+    assert post(client, headers, "/tools/testtool/seats/assign", {"email": members[2].email}).status_code == 200
+    seat_entries = entries(app, entity_type="seat")
+    assert len(seat_entries) == 5  # buyer, two assigned, one released, one assigned

@@ -93,12 +93,8 @@ def test_per_seat_license_admits_seat_holders_only(app, buyer, make_user, add_me
             invoice = session.scalar(select(Invoice))
         mark_paid(session, invoice, "wire 1")
         session.commit()
-        # The purchase was pending, not yet entitled, so nobody got a seat then: an admin assigns them.
-        assign_seat(session, org, "testtool", owner)
-        session.commit()
-    owner_client = login_as(user)
-    owner_client.post("/o/acme/tools/testtool/enable")
-    assert owner_client.get("/o/acme/testtool/").status_code == 200
+    # Paid: switched on at once, and the buyer holds a seat.
+    assert login_as(user).get("/o/acme/testtool/").status_code == 200
     refused = login_as(member).get("/o/acme/testtool/")
     assert refused.status_code == 403 and b"none of its 3 seats is assigned to you" in refused.data
     with app.app_context():

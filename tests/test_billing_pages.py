@@ -171,21 +171,22 @@ def test_seats_are_limited_and_changes_sync(shop, acme, make_user, add_member, l
     client = login_as(owner)
     buy(client, plan="team", seats="3")
     platform_admin.post(f"/admin/billing/invoices/{invoice_id(shop)}/paid", data={"note": "card"})
-    assert "0 of 3 seats assigned" in client.get("/o/acme/billing").get_data(as_text=True)
-    for member in members[:3]:
+    # Paid: the tool is switched on and the buyer holds the first seat.
+    assert "1 of 3 seats assigned" in client.get("/o/acme/billing").get_data(as_text=True)
+    for member in members[:2]:
         assert client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": member.id}).status_code == 303
     before = row_counts(shop)
-    full = client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": members[3].id})
+    full = client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": members[2].id})
     assert full.status_code == 422
     assert "All 3 seats are assigned; release a seat or buy more seats" in full.get_data(as_text=True)
     assert row_counts(shop) == before
-    client.post("/o/acme/tools/testtool/enable")
+    assert client.get("/o/acme/testtool/").status_code == 200
     assert login_as(members[0]).get("/o/acme/testtool/").status_code == 200
-    assert login_as(members[3]).get("/o/acme/testtool/").status_code == 403
+    assert login_as(members[2]).get("/o/acme/testtool/").status_code == 403
 
     assert client.post("/o/acme/billing/testtool/seats", data={"seats": "5"}).status_code == 303
     assert license_row(shop, "acme").seats == 5
-    assert client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": members[3].id}).status_code == 303
+    assert client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": members[2].id}).status_code == 303
     before = row_counts(shop)
     below = client.post("/o/acme/billing/testtool/seats", data={"seats": "3"})
     assert below.status_code == 422 and "4 members hold a seat of Test Tool" in below.get_data(as_text=True)

@@ -50,12 +50,12 @@ def test_purchase_through_stripe_sdk_and_webhooks_activates_license(stripe_app, 
     assert (lic.status, lic.seats, lic.plan_code) == ("active", 4, "team")
     sub = subscription_of(stripe_app, org)
     assert lic.valid_until == sub.current_period_end and sub.status == "active"
-    client = login_as(owner)
-    client.post("/o/acme/tools/testtool/enable")
-    assert client.get("/o/acme/testtool/").status_code == 200
+    # Paid: the tool is switched on at once and the buyer holds one of the four seats.
+    assert login_as(owner).get("/o/acme/testtool/").status_code == 200
 
 
-def test_subscription_made_outside_the_app_is_granted_by_the_webhook_alone(stripe_app, acme, stripe_sdk):
+def test_subscription_made_outside_the_app_is_granted_by_the_webhook_alone(stripe_app, acme, stripe_sdk,
+                                                                          login_as):
     """As after Stripe Checkout: the app made no call, only the signed event says what was bought."""
     org, owner = acme
 
@@ -73,6 +73,7 @@ def test_subscription_made_outside_the_app_is_granted_by_the_webhook_alone(strip
     lic = wait_for(lambda: (found := license_of(stripe_app, org)) and found.status == "active" and found,
                    what="the webhook to grant the license")
     assert lic.plan_code == "basic" and lic.seats == 1
+    assert login_as(owner).get("/o/acme/testtool/").status_code == 200
 
 
 def test_failed_three_d_secure_payment_never_activates(stripe_app, acme, stripe_sdk, localstripe):
@@ -175,7 +176,6 @@ def test_license_of_one_organization_never_unlocks_another(stripe_app, acme, mak
     other_owner = make_user("owner@beta.example.org")
     beta_org = make_org("beta", owner=other_owner)
     buy(stripe_app, org, owner, plan_code="basic", payment_method="pm_card_visa")
-    login_as(owner).post("/o/acme/tools/testtool/enable")
     beta = login_as(other_owner)
     assert beta.get("/o/beta/testtool/").status_code == 402
     assert beta.get("/o/acme/testtool/").status_code == 404

@@ -15,9 +15,10 @@ from ..billing import ProviderError, cancel, change_seats, open_subscription, pu
 from ..billing.overview import billing_overview, invoice_view, subscription_view
 from ..billing.purchases import checked_seats
 from ..billing.quote import quote
+from ..billing.seats import assign_seat, release_seat, seat_holders
 from ..db import db_session
 from ..licensing import LicensingError
-from ..models import Invoice
+from ..models import Invoice, License, Membership, User
 from ..orgctx import org_member_required
 from .base import ApiBlueprint
 from .billing_schemas import (
@@ -25,6 +26,8 @@ from .billing_schemas import (
     CancelArgsSchema,
     PurchaseArgsSchema,
     PurchaseResultSchema,
+    SeatHolderArgsSchema,
+    SeatHoldersSchema,
     SeatsArgsSchema,
     SubscriptionSchema,
 )
@@ -162,3 +165,52 @@ def change_tool_seats(args, key: str):
 
     sub = _run(check, lambda s: change_seats(s, g.org, key, args["seats"], actor))
     return subscription_view(sub)
+
+
+def _member_by_email(session, email: str) -> User:
+    user = session.scalar(select(User).join(Membership, Membership.user_id == User.id)
+                          .where(Membership.org_id == g.org.id, User.email == email.strip().lower()))
+    if user is None:
+        raise LicensingError(f"{email} is not a member of {g.org.name}.")
+    return user
+
+
+def _seat_holders(key: str) -> dict:
+    session = db_session()
+    lic = session.scalar(select(License).where(License.tool_key == key))
+    return {"seats": lic.seats if lic else 0, "holders": seat_holders(session, g.org, key)}
+
+
+@blp.route("/tools/<key>/seats/assign", methods=["POST"])
+@blp.arguments(SeatHolderArgsSchema)
+@blp.response(200, SeatHoldersSchema)
+@documents_errors(401, 403, 404, 409, 422)
+@org_member_required(admin=True)
+def assign_tool_seat(args, key: str):
+    """Give a member a seat of a per-seat license
+
+    Refused when every seat is taken (buy more seats first) or the member holds one already.
+    Owners and admins only.
+    """
+    _manifest(key)
+    actor = current_user._get_current_object()
+    _run(lambda s: _member_by_email(s, args["email"]),
+         lambda s: assign_seat(s, g.org, key, _member_by_email(s, args["email"]), actor))
+    return _seat_holders(key)
+
+
+@blp.route("/tools/<key>/seats/release", methods=["POST"])
+@blp.arguments(SeatHolderArgsSchema)
+@blp.response(200, SeatHoldersSchema)
+@documents_errors(401, 403, 404, 409, 422)
+@org_member_required(admin=True)
+def release_tool_seat(args, key: str):
+    """Take a seat back from a member
+
+    The seat is free for another member at once. Owners and admins only.
+    """
+    _manifest(key)
+    actor = current_user._get_current_object()
+    _run(lambda s: _member_by_email(s, args["email"]),
+         lambda s: release_seat(s, g.org, key, _member_by_email(s, args["email"]), actor))
+    return _seat_holders(key)

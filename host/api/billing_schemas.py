@@ -34,6 +34,10 @@ class SeatsArgsSchema(Schema):
                            metadata={"description": "The new seat count"})
 
 
+class SeatHolderArgsSchema(Schema):
+    email = fields.Email(required=True, metadata={"description": "The member who gets or gives back a seat"})
+
+
 class LicenseSchema(Schema):
     status = fields.String(required=True)
     plan = fields.String(required=True, metadata={"description": "Plan code"})
@@ -70,6 +74,11 @@ class SeatHolderSchema(Schema):
     id = fields.Integer(required=True)
     email = fields.String(required=True)
     name = fields.String(required=True)
+
+
+class SeatHoldersSchema(Schema):
+    seats = fields.Integer(required=True, metadata={"description": "Seats the license holds"})
+    holders = fields.List(fields.Nested(SeatHolderSchema), required=True)
 
 
 class BillingToolSchema(Schema):

@@ -16,7 +16,9 @@ from sdk.audit import reason_for_change
 from sdk.models import utcnow
 from sdk.tenancy import org_scope
 
-from ..models import License, Subscription, license_entitles
+from ..licensing import set_enabled
+from ..models import License, Organization, Subscription, User, license_entitles
+from .seats import assign_seat, is_per_seat
 
 LICENSE_STATUS_OF = {
     "active": "active",
@@ -56,12 +58,27 @@ def apply_subscription(session, sub: Subscription, reason: str, *, now=None) -> 
         if lic is None:
             lic = License(tool_key=sub.tool_key, plan_code=sub.price.plan_code, status="pending", seats=sub.seats)
             session.add(lic)
+        was_usable = lic.id is not None and license_entitles(lic.status, lic.valid_until, now)
         changes = _license_changes(lic, sub, target, now)
         for name, value in changes.items():
             setattr(lic, name, value)
         with reason_for_change(reason):
             session.flush()
+        if not was_usable and license_entitles(lic.status, lic.valid_until, now):
+            _put_to_use(session, sub)
     return lic
+
+
+def _put_to_use(session, sub: Subscription) -> None:
+    """A purchase that has just become usable is switched on, and its buyer takes a seat, so the
+    organization can use what it paid for at once (as after a free trial starts)."""
+    org = session.get(Organization, sub.org_id)
+    buyer = session.get(User, sub.purchased_by_id) if sub.purchased_by_id else None
+    set_enabled(session, org, sub.tool_key, True, buyer)
+    with org_scope(sub.org_id):
+        lic = session.scalar(select(License).where(License.tool_key == sub.tool_key))
+    if buyer is not None and is_per_seat(lic):
+        assign_seat(session, org, sub.tool_key, buyer, quiet=True)
 
 
 def _license_changes(lic: License, sub: Subscription, target: str, now) -> dict:

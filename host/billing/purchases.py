@@ -19,7 +19,7 @@ from .backend import billing_backend
 from .catalog import current_price
 from .errors import BillingError
 from .lifecycle import apply_subscription
-from .seats import assign_seat, assigned_count
+from .seats import assigned_count
 
 
 @dataclass
@@ -86,7 +86,8 @@ def purchase(session, org: Organization, tool_key: str, *, plan_code: str, inter
     backend = billing_backend()
     with _attributed_to(actor), org_scope(org.id):
         sub = Subscription(tool_key=tool_key, price_id=price.id, price=price, backend=backend.name,
-                           purchase_key=_purchase_key(session, org, tool_key), status="pending", seats=seats)
+                           purchase_key=_purchase_key(session, org, tool_key), status="pending", seats=seats,
+                           purchased_by_id=actor.id if actor is not None else None)
         try:
             session.add(sub)
             session.flush()
@@ -100,8 +101,6 @@ def purchase(session, org: Organization, tool_key: str, *, plan_code: str, inter
         started = backend.start_purchase(session, org, sub, payment_method=payment_method, return_url=return_url)
         reason = f"purchase of {manifest.name} {price.plan_name} ({interval}ly, {seats} seat(s))"
         lic = apply_subscription(session, sub, reason)
-        if lic is not None and price.per_seat and actor is not None and lic.entitled():
-            assign_seat(session, org, tool_key, actor, quiet=True)
     return PurchaseResult(sub, lic, started.redirect_url, True)
 
 

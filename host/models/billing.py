@@ -88,6 +88,8 @@ class Subscription(TenantMixin, TimestampMixin, Base):
     cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checkout_url: Mapped[str | None] = mapped_column(Text)
+    #: Who bought it: switches the tool on and takes a seat when the license first becomes usable.
+    purchased_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     #: ``created`` of the newest provider event applied, for the record; state is always re-fetched.
     last_event_created: Mapped[int | None] = mapped_column(Integer)
 

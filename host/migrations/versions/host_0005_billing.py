@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("cancel_at_period_end", sa.Boolean(), nullable=False),
         sa.Column("ended_at", UTCDateTime(timezone=True)),
         sa.Column("checkout_url", sa.Text()),
+        sa.Column("purchased_by_id", sa.Integer(), sa.ForeignKey("user_account.id", ondelete="SET NULL")),
         sa.Column("last_event_created", sa.Integer()),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
