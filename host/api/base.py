@@ -71,3 +71,18 @@ class TrialOfficeApi(flask_smorest.Api):
         self._app.register_blueprint(blp, **options)
         blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
         self.spec.tag({"name": getattr(blp, "tag", name), "description": blp.description})
+
+
+def error_documenter(blueprint, descriptions: dict[int, str]):
+    """``documents_errors(*codes)`` for ``blueprint``: puts the error answers a view can give,
+    described by ``descriptions``, into the OpenAPI document."""
+
+    def documents_errors(*codes):
+        def decorate(view):
+            for code in codes:
+                view = blueprint.alt_response(code, schema=ErrorSchema, description=descriptions[code])(view)
+            return view
+
+        return decorate
+
+    return documents_errors

@@ -20,7 +20,7 @@ from ..db import db_session
 from ..licensing import LicensingError
 from ..models import Invoice, License, Membership, User
 from ..orgctx import org_member_required
-from .base import ApiBlueprint
+from .base import ApiBlueprint, error_documenter
 from .billing_schemas import (
     BillingOverviewSchema,
     CancelArgsSchema,
@@ -31,7 +31,6 @@ from .billing_schemas import (
     SeatsArgsSchema,
     SubscriptionSchema,
 )
-from .schemas import ErrorSchema
 from .tools import tool_status
 
 blp = ApiBlueprint("api-org-billing", __name__, url_prefix="/api/v1/o/<org>", tag="Billing",
@@ -44,13 +43,7 @@ ERRORS = {401: "Not signed in, or the token is invalid or revoked",
           422: "The request is not valid: unknown plan, seats out of range, interval not sold, ..."}
 
 
-def documents_errors(*codes):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(view)
-        return view
-
-    return decorate
+documents_errors = error_documenter(blp, ERRORS)
 
 
 def _manifest(key: str):
@@ -175,7 +168,11 @@ def _member_by_email(session, email: str) -> User:
     return user
 
 
-def _seat_holders(key: str) -> dict:
+def _change_seat(key: str, email: str, change) -> dict:
+    """``change`` (assign or release) the seat of member ``email``; answers the seats and holders."""
+    _manifest(key)
+    actor = current_user._get_current_object()
+    _run(lambda s: _member_by_email(s, email), lambda s: change(s, g.org, key, _member_by_email(s, email), actor))
     session = db_session()
     lic = session.scalar(select(License).where(License.tool_key == key))
     return {"seats": lic.seats if lic else 0, "holders": seat_holders(session, g.org, key)}
@@ -192,11 +189,7 @@ def assign_tool_seat(args, key: str):
     Refused when every seat is taken (buy more seats first) or the member holds one already.
     Owners and admins only.
     """
-    _manifest(key)
-    actor = current_user._get_current_object()
-    _run(lambda s: _member_by_email(s, args["email"]),
-         lambda s: assign_seat(s, g.org, key, _member_by_email(s, args["email"]), actor))
-    return _seat_holders(key)
+    return _change_seat(key, args["email"], assign_seat)
 
 
 @blp.route("/tools/<key>/seats/release", methods=["POST"])
@@ -209,8 +202,4 @@ def release_tool_seat(args, key: str):
 
     The seat is free for another member at once. Owners and admins only.
     """
-    _manifest(key)
-    actor = current_user._get_current_object()
-    _run(lambda s: _member_by_email(s, args["email"]),
-         lambda s: release_seat(s, g.org, key, _member_by_email(s, args["email"]), actor))
-    return _seat_holders(key)
+    return _change_seat(key, args["email"], release_seat)

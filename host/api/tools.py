@@ -15,8 +15,8 @@ from .. import licensing
 from ..db import db_session
 from ..licensing import LicensingError
 from ..orgctx import org_member_required
-from .base import ApiBlueprint
-from .schemas import ErrorSchema, OrgToolSchema, OrgToolsSchema
+from .base import ApiBlueprint, error_documenter
+from .schemas import OrgToolSchema, OrgToolsSchema
 
 blp = ApiBlueprint("api-org-tools", __name__, url_prefix="/api/v1/o/<org>", tag="Organization tools",
                    description="An organization's tools: license, switch, trial.")
@@ -31,15 +31,7 @@ def _registry():
     return current_app.extensions["trialoffice.registry"]
 
 
-def documents_errors(*codes):
-    """Put the error answers a view can give into the OpenAPI document."""
-
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(view)
-        return view
-
-    return decorate
+documents_errors = error_documenter(blp, ERRORS)
 
 
 def tool_status(org, manifest) -> dict:

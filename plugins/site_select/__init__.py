@@ -31,10 +31,8 @@ manifest = Manifest(
         Permission("manage_sites", "Add and change sites and their trial history"),
         Permission("import", "Import AACT-layout files into the site master"),
     ),
-    settings=(
-        SettingField("default_radius_km", "Default search radius (km)", type="int", default=300),
-        SettingField("shortlist_size", "Default shortlist size", type="int", default=20),
-    ),
+    settings=(SettingField("shortlist_size", "Default shortlist size", type="int", default=20,
+                           help="How many of the best sites a ranking ticks for the shortlist."),),
     works_with=("pmcp", "edc"),
 )
 

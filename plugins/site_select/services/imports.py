@@ -53,8 +53,9 @@ def _resolve_sites(incoming: list[DomainSite]) -> tuple[dict[int, int], list[Dom
     """Map each imported site id to a stored site id, or to a new site (negative id) to insert.
 
     An exact match of normalized name and location wins; otherwise the fuzzy duplicate group's
-    stored site, or its first imported member. Returns the mapping, the new sites and how many
-    imported facilities were merged into another one.
+    stored site, or its first imported member. New sites carry the areas and conditions of all
+    their merged members; stored sites gain those they lack. Returns the mapping, the new sites
+    and how many imported facilities were merged into another one.
     """
     stored = load_sites(countries=sorted({s.country for s in incoming}))
     stored_by_key = {_site_key(s): s.site_id for s in stored}
@@ -78,7 +79,30 @@ def _resolve_sites(incoming: list[DomainSite]) -> tuple[dict[int, int], list[Dom
             new_sites.append(site)
         resolved[site.site_id] = target
     mapping = {original.site_id: resolved[site.site_id] for original, site in zip(incoming, provisional)}
+    members: dict[int, list[DomainSite]] = {}
+    for site in provisional:
+        members.setdefault(resolved[site.site_id], []).append(site)
+    new_sites = [replace(site, therapeutic_areas=_union(m.therapeutic_areas for m in members[site.site_id]),
+                         conditions=_union(m.conditions for m in members[site.site_id])) for site in new_sites]
+    _extend_stored_sites({target: group for target, group in members.items() if target > 0})
     return mapping, new_sites, len(provisional) - len(new_sites)
+
+
+def _union(lists) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item for items in lists for item in items))
+
+
+def _extend_stored_sites(members: dict[int, list[DomainSite]]) -> None:
+    """Add the areas and conditions an import knows and a stored site lacks (audited changes)."""
+    if not members:
+        return
+    for site in services().db_session().scalars(select(Site).where(Site.id.in_(list(members)))):
+        areas = list(_union([site.therapeutic_areas or [], *(m.therapeutic_areas for m in members[site.id])]))
+        conditions = list(_union([site.conditions or [], *(m.conditions for m in members[site.id])]))
+        if areas != list(site.therapeutic_areas or []):
+            site.therapeutic_areas = areas
+        if conditions != list(site.conditions or []):
+            site.conditions = conditions
 
 
 def _insert_sites(new_sites: list[DomainSite], batch_id: int, org_id: int, now) -> dict[int, int]:
@@ -95,7 +119,9 @@ def _insert_sites(new_sites: list[DomainSite], batch_id: int, org_id: int, now) 
     return {site.site_id: new_id for site, new_id in zip(new_sites, ids)}
 
 
-def _history_rows(parsed, mapping: dict[int, int], batch_id: int, org_id: int, now) -> tuple[list, int]:
+def _history_rows(parsed, mapping: dict[int, int]) -> tuple[list[dict], int]:
+    """History rows to insert (``site_id`` negative for a site not inserted yet) and how many
+    imported rows were skipped because the site already has that trial."""
     session = services().db_session()
     stored_ids = [i for i in set(mapping.values()) if i > 0]
     seen = {(site_id, trial_ref) for site_id, trial_ref in session.execute(
@@ -107,15 +133,14 @@ def _history_rows(parsed, mapping: dict[int, int], batch_id: int, org_id: int, n
             skipped += 1
             continue
         seen.add((site_id, h.trial_ref))
-        rows.append({"org_id": org_id, "site_id": site_id, "trial_ref": h.trial_ref[:64], "trial_title": "",
+        rows.append({"site_id": site_id, "trial_ref": h.trial_ref[:64], "trial_title": "",
                      "phase": h.phase or "", "condition": (h.condition or "")[:200],
                      "therapeutic_area": (h.therapeutic_area or "")[:100], "selected_on": h.selected_on,
                      "activated_on": h.activated_on, "first_subject_in": h.first_subject_in,
                      "last_subject_in": h.last_subject_in, "started_on": h.started_on,
                      "screened": h.screened, "enrolled": h.enrolled, "target": h.target,
                      "queries_per_100": h.queries_per_100, "deviations": h.deviations,
-                     "data_points": 0, "queries": 0, "source": "import", "import_batch_id": batch_id,
-                     "created_at": now, "updated_at": now})
+                     "data_points": 0, "queries": 0, "source": "import"})
     return rows, skipped
 
 
@@ -127,20 +152,21 @@ def import_aact(files: Mapping[str, bytes]) -> ImportBatch:
     except ValueError as exc:
         raise SiteSelectError(str(exc)) from exc
     mapping, new_sites, merged = _resolve_sites(list(parsed.sites))
+    rows, skipped = _history_rows(parsed, mapping)
     session = services().db_session()
     org_id = services().current_org().id
     stored = {name: services().storage.put(data) for name, data in sorted(files.items())}
     batch = ImportBatch(files=stored, sites_created=len(new_sites), sites_merged=merged,
+                        history_created=len(rows), history_skipped=skipped,
                         rejected=[{"file": r.file, "line": r.line, "reason": r.reason} for r in parsed.rejected])
     session.add(batch)
     session.flush()
     new_ids = _insert_sites(new_sites, batch.id, org_id, batch.created_at)
-    mapping = {source: new_ids.get(target, target) for source, target in mapping.items()}
-    rows, skipped = _history_rows(parsed, mapping, batch.id, org_id, batch.created_at)
+    for row in rows:
+        row.update(site_id=new_ids.get(row["site_id"], row["site_id"]), org_id=org_id,
+                   import_batch_id=batch.id, created_at=batch.created_at, updated_at=batch.created_at)
     if rows:
         session.execute(insert(TrialHistory.__table__), rows)
-    batch.history_created, batch.history_skipped = len(rows), skipped
-    session.flush()
     return batch
 
 

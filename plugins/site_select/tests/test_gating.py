@@ -2,9 +2,13 @@
 permission -> 403, non-member -> 404; and the manifest's navigation and widget."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sdk.testing.support import EXTENSION_KEY
+
+from .seeds import RANK_SPEC
 
 PAGES = ["/", "/rank", "/shortlists", "/imports", "/sites/new"]
 
@@ -52,3 +56,13 @@ def test_navigation_and_dashboard_widget(world):
     home = world.client.get("/o/acme/").get_data(as_text=True)
     assert 'data-tool="site_select"' in home and "Site selection" in home
     assert "sites, 0 trial records" in home
+
+
+def test_forms_post_with_their_csrf_token(world, make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    app.extensions[EXTENSION_KEY].login(client, world.owner)
+    form = client.get("/o/acme/site_select/rank").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert client.post("/o/acme/site_select/rank/results", data=RANK_SPEC).status_code == 400
+    assert client.post("/o/acme/site_select/rank/results", data={**RANK_SPEC, "csrf_token": token}).status_code == 200

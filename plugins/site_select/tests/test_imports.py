@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from sdk import services
+
 from .aact_samples import GOOD_SITES, files
 
 
@@ -38,6 +40,12 @@ def test_import_keeps_good_rows_and_reports_each_bad_row(world):
     for (file, line), reason in reasons.items():
         assert f"<td>{file}</td><td>{line}</td>" in page
     assert "Rejected rows (7)" in page
+    [entry] = world.run(world.acme, lambda: services().audit.history(
+        tool="site_select", entity_type="import_batch", entity_id=str(batch_id)))
+    assert entry.action == "create" and entry.actor == "owner@acme.example.org"
+    assert entry.changes["sites_created"] == [None, 3] and len(entry.changes["rejected"][1]) == 7
+    assert set(entry.changes["files"][1]) == {"studies.txt", "conditions.txt", "facilities.txt",
+                                              "facility_performance.txt"}
 
 
 def test_reimport_deduplicates_sites_and_history(world):
@@ -50,21 +58,26 @@ def test_reimport_deduplicates_sites_and_history(world):
     assert sites(world)["total"] == 3
 
 
-def test_variant_spellings_merge_into_the_known_site(world):
+def test_variant_spellings_merge_into_the_known_site_and_extend_it(world):
     upload(world.client, files())
     variant = ("id|nct_id|name|city|country\n"
                "1|NCT90000001|Charite - Universitaetsmedizin Berlin|Berlin|DE\n"
-               "2|NCT90000002|Hospital Clinic of Barcelona|Barcelona|ES\n")
+               "2|NCT90000001|Hospital Clinic of Barcelona|Barcelona|ES\n")
     r = upload(world.client, files(**{"facilities.txt": variant}))
     batch_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
     batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
     assert batch["sites_created"] == 0 and batch["sites_merged"] == 2
-    assert sites(world)["total"] == 3
+    listed = sites(world)
+    assert listed["total"] == 3
+    barcelona = next(s for s in listed["sites"] if s["city"] == "Barcelona")
+    assert barcelona["therapeutic_areas"] == ["respiratory", "cardiology"]
+    assert set(barcelona["conditions"]) == {"Asthma", "Heart Failure"}
 
 
 def test_imported_history_appears_on_the_profile(world):
     upload(world.client, files())
     berlin = next(s for s in sites(world)["sites"] if s["city"] == "Berlin")
+    assert set(berlin["therapeutic_areas"]) == {"cardiology", "respiratory"}
     page = world.client.get(f"/o/acme/site_select/sites/{berlin['id']}").get_data(as_text=True)
     assert "NCT90000001" in page and "NCT90000003" in page and "<svg" in page
 

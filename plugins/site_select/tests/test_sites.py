@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sdk import services
+
 from .seeds import add_site, seed_cardiology
 
 NEW_SITE = {"name": "Vienna General Hospital", "country": "Austria", "city": "Vienna", "lat": "48.2",
@@ -59,6 +61,11 @@ def test_add_a_site_and_its_history_by_hand(world):
     assert "HF-900" in profile and ">manual<" in profile
     assert "44%" in profile
     assert profile.count("<svg") == 3
+    site_id = site_url.rstrip("/").rsplit("/", 1)[-1]
+    trail = world.run(world.acme, lambda: services().audit.history(tool="site_select", entity_type="site",
+                                                                  entity_id=site_id))
+    assert [(e.action, e.actor, e.changes["name"][1]) for e in trail] == [
+        ("create", "owner@acme.example.org", "Vienna General Hospital")]
 
 
 def test_bad_site_input_is_refused_with_every_reason(world):

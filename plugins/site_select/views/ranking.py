@@ -12,13 +12,12 @@ from flask import flash, redirect, render_template, request, url_for
 from sdk import requires_permission, services
 
 from .. import charts
-from ..domain import WEIGHT_NAMES, Weights, country_name, therapeutic_areas
+from ..domain import WEIGHT_NAMES, Weights, therapeutic_areas
 from ..domain.vocabulary import PHASES
 from ..services import SiteSelectError
 from ..services.evaluation import expected_by_month
 from ..services.presets import delete_preset, get_preset, list_presets, preset_weights, save_preset
 from ..services.ranking import rank
-from ..services.shortlists import can_hand_off
 from ..services.specs import parse_spec, parse_weights, spec_to_dict
 from . import bp
 from .common import commit, found, refuse
@@ -59,17 +58,21 @@ def rank_results():
     except SiteSelectError as exc:
         return refuse(exc, "site_select/rank_form.html", **_form_context(values, Weights()))
     ranking = rank(spec, weights)
-    top = ranking.shortlist
-    curve = expected_by_month(top, spec.target_enrollment)
     return render_template(
-        "site_select/results.html", ranking=ranking, rows=ranking.ranked[:RESULT_ROWS], top_ids={
-            s.site.site_id for s in top}, spec_json=json.dumps(spec_to_dict(spec, weights)),
-        weight_names=WEIGHT_NAMES, country_name=country_name, can_hand_off=can_hand_off(),
-        curve_svg=charts.curve_chart(curve, spec.target_enrollment, "Expected enrollment of the top sites"),
-        rate_svg=charts.bar_chart([(s.site.name, rate) for s, (_, rate) in
-                                   zip(top, ranking.forecast.per_site if ranking.forecast else ())],
-                                  "Expected subjects per month", "/mo"),
+        "site_select/results.html", ranking=ranking, rows=ranking.ranked[:RESULT_ROWS],
+        top_ids={s.site.site_id for s in ranking.shortlist}, spec_json=json.dumps(spec_to_dict(spec, weights)),
+        weight_names=WEIGHT_NAMES, **_forecast_charts(ranking),
         back_args={**_spec_args(values), **{f"weight_{n}": v for n, v in weights.as_dict().items()}})
+
+
+def _forecast_charts(ranking) -> dict:
+    top, forecast = ranking.shortlist, ranking.forecast
+    rates = dict(forecast.per_site) if forecast else {}
+    curve = expected_by_month(top, ranking.spec.target_enrollment)
+    return {"curve_svg": charts.curve_chart(curve, ranking.spec.target_enrollment,
+                                            "Expected enrollment of the top sites"),
+            "rate_svg": charts.bar_chart([(s.site.name, rates.get(s.site.site_id, 0.0)) for s in top],
+                                         "Expected subjects per month", "/mo")}
 
 
 @bp.post("/presets")

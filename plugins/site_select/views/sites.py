@@ -54,14 +54,12 @@ def site_page(site_id: int):
 
 
 def _profile_charts(profile) -> list:
+    """(caption, SVG) of each chart of the profile: one point per trial, over time."""
     points = profile.points
-    return [
-        charts.time_chart([(p.when, p.enrollment_rate) for p in points], "Enrollment per month active",
-                          "/mo"),
-        charts.time_chart([(p.when, p.screen_failure) for p in points], "Screen-failure rate", "%"),
-        charts.time_chart([(p.when, p.startup_days) for p in points], "Start-up days (selection to activation)",
-                          " d"),
-    ]
+    series = [("Enrollment per month active", [(p.when, p.enrollment_rate) for p in points], "/mo"),
+              ("Screen-failure rate", [(p.when, p.screen_failure) for p in points], "%"),
+              ("Start-up days (selection to activation)", [(p.when, p.startup_days) for p in points], " d")]
+    return [(title, charts.time_chart(values, title, unit)) for title, values, unit in series]
 
 
 @bp.get("/sites/<int:site_id>/history/new")
