@@ -100,7 +100,7 @@ def _outcome(session, manifest, result) -> str:
     lic = result.license
     if lic is not None and lic.entitled() and lic.status == "active":
         until = f" until {localtime(lic.valid_until)}" if lic.valid_until else ""
-        return (f"{manifest.name} is active{until}. Switch it on under My tools if it is not on yet.")
+        return f"{manifest.name} is active{until} and switched on for this organization."
     invoice = session.scalar(select(Invoice).where(Invoice.subscription_id == result.subscription.id,
                                                    Invoice.status == "open").order_by(Invoice.id.desc()))
     if invoice is not None:

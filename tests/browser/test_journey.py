@@ -1,5 +1,5 @@
 """A new customer's first visit, in a real browser: sign up, find a tool, try it, switch it off
-and on, and use it. A screenshot of each page is saved under tests/artifacts/."""
+and on, use it, and buy it. A screenshot of each page is saved under tests/artifacts/."""
 from __future__ import annotations
 
 import re
@@ -109,6 +109,25 @@ def read_the_audit_trail(browser_page):
     browser_page.screenshot("10-audit-trail.png")
 
 
+def buy_the_tool(browser_page):
+    """The owner buys the per-seat plan by the year: sees what will be charged, confirms, and finds
+    the open invoice on the billing page (manual billing, the embedded default)."""
+    page = browser_page.page
+    browser_page.goto("/marketplace/testtool")
+    form = page.locator("form[data-buy='team']")
+    form.get_by_label(re.compile("Annual")).check()
+    form.get_by_label(re.compile("Seats")).fill("4")
+    form.get_by_role("button", name=re.compile("Buy Team")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Test Tool")
+    expect(page.locator("main")).to_contain_text("USD 60.00")
+    browser_page.screenshot("11-purchase-confirmation.png")
+    page.get_by_role("button", name="Confirm purchase").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Billing")
+    expect(page.locator(".flash-success")).to_contain_text("is open")
+    expect(page.locator("main")).to_contain_text("USD 60.00")
+    browser_page.screenshot("12-billing-invoice-open.png")
+
+
 def test_sign_up_try_a_tool_switch_it_and_use_it(browser_page):
     sign_up(browser_page)
     find_the_tool(browser_page)
@@ -116,6 +135,7 @@ def test_sign_up_try_a_tool_switch_it_and_use_it(browser_page):
     switch_off_and_on(browser_page)
     use_the_tool(browser_page)
     read_the_audit_trail(browser_page)
+    buy_the_tool(browser_page)
 
     assert browser_page.outside_requests == [], "pages must load nothing from outside the app"
     assert browser_page.errors == []
