@@ -41,11 +41,28 @@ def trialoffice_database(tmp_path_factory, trialoffice_plugins):
     if not url:
         template = tmp_path_factory.mktemp("db") / "template.db"
         url = f"sqlite:///{template}"
+    else:
+        _drop_schema(url)
     instance = tmp_path_factory.mktemp("instance")
     app = _app_factory()(_base_config(url, instance), extra_plugins=trialoffice_plugins)
     _support(app).migrate()
     app.extensions["trialoffice.db"].dispose()
     return {"url": url, "sqlite_template": template}
+
+
+def _drop_schema(url: str) -> None:
+    """Start a server database from nothing, so a schema left by an older checkout or by a session
+    with other tools (whose migrations this one does not know) cannot break or skew the run."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
 
 
 def _base_config(url, instance) -> dict:
