@@ -65,18 +65,16 @@ def apply_subscription(session, sub: Subscription, reason: str, *, now=None) -> 
         with reason_for_change(reason):
             session.flush()
         if not was_usable and license_entitles(lic.status, lic.valid_until, now):
-            _put_to_use(session, sub)
+            _put_to_use(session, sub, lic)
     return lic
 
 
-def _put_to_use(session, sub: Subscription) -> None:
+def _put_to_use(session, sub: Subscription, lic: License) -> None:
     """A purchase that has just become usable is switched on, and its buyer takes a seat, so the
     organization can use what it paid for at once (as after a free trial starts)."""
     org = session.get(Organization, sub.org_id)
     buyer = session.get(User, sub.purchased_by_id) if sub.purchased_by_id else None
     set_enabled(session, org, sub.tool_key, True, buyer)
-    with org_scope(sub.org_id):
-        lic = session.scalar(select(License).where(License.tool_key == sub.tool_key))
     if buyer is not None and is_per_seat(lic):
         assign_seat(session, org, sub.tool_key, buyer, quiet=True)
 

@@ -82,7 +82,7 @@ def purchase(session, org: Organization, tool_key: str, *, plan_code: str, inter
     seats = checked_seats(price, seats)
     existing = open_subscription(session, org, tool_key)
     if existing is not None:
-        return _same_purchase(session, existing, plan_code, interval, seats, manifest)
+        return _same_purchase(session, org, existing, plan_code, interval, seats, manifest)
     backend = billing_backend()
     with _attributed_to(actor), org_scope(org.id):
         sub = Subscription(tool_key=tool_key, price_id=price.id, price=price, backend=backend.name,
@@ -97,24 +97,19 @@ def purchase(session, org: Organization, tool_key: str, *, plan_code: str, inter
             raced = open_subscription(session, org, tool_key)
             if raced is None:
                 raise BillingError("Another purchase of this tool was just made; reload the page.") from None
-            return _same_purchase(session, raced, plan_code, interval, seats, manifest)
+            return _same_purchase(session, org, raced, plan_code, interval, seats, manifest)
         started = backend.start_purchase(session, org, sub, payment_method=payment_method, return_url=return_url)
         reason = f"purchase of {manifest.name} {price.plan_name} ({interval}ly, {seats} seat(s))"
         lic = apply_subscription(session, sub, reason)
     return PurchaseResult(sub, lic, started.redirect_url, True)
 
 
-def _same_purchase(session, sub: Subscription, plan_code: str, interval: str, seats: int, manifest
-                   ) -> PurchaseResult:
+def _same_purchase(session, org: Organization, sub: Subscription, plan_code: str, interval: str, seats: int,
+                   manifest) -> PurchaseResult:
     if (sub.price.plan_code, sub.price.interval, sub.seats) == (plan_code, interval, seats):
-        return PurchaseResult(sub, get_license_for(session, sub), sub.checkout_url, False)
+        return PurchaseResult(sub, get_license(session, org, sub.tool_key), sub.checkout_url, False)
     raise BillingError(f"This organization already subscribes to {manifest.name}; change its seats or "
                        "cancel it on the billing page instead of buying it again.")
-
-
-def get_license_for(session, sub: Subscription) -> License | None:
-    with org_scope(sub.org_id):
-        return session.scalar(select(License).where(License.tool_key == sub.tool_key))
 
 
 def change_seats(session, org: Organization, tool_key: str, seats, actor: User | None) -> Subscription:
@@ -158,5 +153,5 @@ def _subscription_or_error(session, org: Organization, tool_key: str, manifest) 
     return sub
 
 
-__all__ = ["PurchaseResult", "cancel", "change_seats", "checked_seats", "get_license", "open_subscription",
+__all__ = ["PurchaseResult", "cancel", "change_seats", "checked_seats", "open_subscription",
            "purchase"]
