@@ -1,4 +1,5 @@
-"""The database: one engine and one scoped session per app, tenant scoping installed."""
+"""The database: one engine and one scoped session per app, tenant scoping and the settings
+for PostgreSQL's row-level security installed."""
 from __future__ import annotations
 
 from flask import Flask
@@ -6,7 +7,9 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from sdk.tenancy import install_tenant_scoping
+from sdk.tenancy import TenantSession, install_tenant_scoping
+
+from .tenancy import install_row_security_settings
 
 EXTENSION_KEY = "trialoffice.db"
 
@@ -18,7 +21,8 @@ class Database:
         self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        install_row_security_settings(self.engine)
+        factory = sessionmaker(bind=self.engine, class_=TenantSession, expire_on_commit=False)
         install_tenant_scoping(factory)
         self.session = scoped_session(factory)
 

@@ -14,16 +14,33 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 
+from sdk.tenancy import all_organizations
+
 from .db import get_db
 from .runtime.dispatch import call_available
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(app: Flask) -> Config:
+class MigrationsUnavailable(ValueError):
+    """A tool's ``migrations_dir`` hook failed: upgrading without its branch would leave the
+    database short of that tool's tables while reporting success."""
+
+
+def alembic_config(app: Flask, *, strict: bool = False) -> Config:
+    """Alembic's configuration for the host's branch and each available tool's branch.
+
+    A tool whose ``migrations_dir`` hook fails is left out (reading the schema's state still
+    works), unless ``strict``: then :class:`MigrationsUnavailable` names the tool.
+    """
     registry = app.extensions["trialoffice.registry"]
     locations = [str(MIGRATIONS / "versions")]
-    for result in call_available(registry, "migrations_dir"):
+    results = call_available(registry, "migrations_dir")
+    failed = [f"tool {result.key}'s migrations_dir hook failed ({result.error})"
+              for result in results if not result.ok]
+    if strict and failed:
+        raise MigrationsUnavailable("; ".join(failed) + "; nothing was upgraded")
+    for result in results:
         if result.ok and result.value:
             locations.append(str(result.value))
     config = Config()
@@ -33,16 +50,29 @@ def alembic_config(app: Flask) -> Config:
     return config
 
 
-def upgrade(app: Flask, target: str = "heads") -> None:
-    config = alembic_config(app)
-    with get_db(app).engine.begin() as connection:
+def upgrade(app: Flask, target: str = "heads") -> set[str]:
+    """Apply the migrations up to ``target`` and return the heads that were pending.
+
+    Refuses before any change when a tool's migrations cannot be found, so a partial upgrade
+    never passes for a complete one.
+    """
+    config = alembic_config(app, strict=True)
+    # Data migrations work across organizations: row-level security lets them, and only them.
+    with all_organizations(), get_db(app).engine.begin() as connection:
+        pending = _pending(config, connection)
         config.attributes["connection"] = connection
         command.upgrade(config, target)
+    return pending
 
 
 def pending_heads(app: Flask) -> set[str]:
     """Heads of the scripts that the database has not reached yet."""
-    script = ScriptDirectory.from_config(alembic_config(app))
+    config = alembic_config(app)
     with get_db(app).engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
+        return _pending(config, connection)
+
+
+def _pending(config: Config, connection) -> set[str]:
+    script = ScriptDirectory.from_config(config)
+    current = set(MigrationContext.configure(connection).get_current_heads())
     return set(script.get_heads()) - current

@@ -54,11 +54,15 @@ class HostServices(Services):
         self._signatures = HostSignatures()
 
     def current_org(self):
-        org = g.get("org")
-        if org is not None:
-            return org_ref(org)
+        """The organization the queries are scoped to (an ``org_scope`` block wins over the
+        request's organization, exactly as in :mod:`sdk.tenancy`)."""
         org_id = current_org_id()
-        return org_ref(db_session().get(Organization, org_id)) if org_id else None
+        if org_id is None:
+            return None
+        org = g.get("org")
+        if org is None or org.id != org_id:
+            org = db_session().get(Organization, org_id)
+        return org_ref(org) if org is not None else None
 
     def current_user(self):
         return _user_ref()

@@ -8,7 +8,7 @@ from sqlalchemy import MetaData, text
 
 from sdk.models import utcnow
 from sdk.services import OrgRef, UserRef
-from sdk.tenancy import org_scope
+from sdk.tenancy import all_organizations, org_scope
 from sdk.testing.support import TEST_PASSWORD, TestingSupport
 
 from . import migrate
@@ -17,6 +17,8 @@ from .auth.tokens import issue_token
 from .db import get_db
 from .models import License, MemberPermission, Membership, OrgTool, User
 from .orgctx import org_ref
+from .runtime.registry import PluginRegistry
+from .runtime.toolstate import ToolStateCache
 
 _RESET_PLANS: dict[str, tuple[list[str], list[str]]] = {}
 
@@ -49,13 +51,14 @@ class HostTestingSupport(TestingSupport):
 
     def migrate(self) -> None:
         migrate.upgrade(self.app)
+        _RESET_PLANS.clear()  # the schema may have changed (another set of tools)
 
     def reset(self) -> None:
         """DELETE every row, children first, and restart id sequences (TRUNCATE of many small
         tables costs about ten times more on PostgreSQL)."""
         engine = get_db(self.app).engine
         tables, sequences = _reset_plan(engine)
-        with engine.begin() as conn:
+        with all_organizations(), engine.begin() as conn:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
             for sequence in sequences:
@@ -127,3 +130,21 @@ class HostTestingSupport(TestingSupport):
             _, raw = issue_token(self.session, user_id=user.id, org_id=org.id, name="test")
             self.session.commit()
             return raw
+
+    def recycle(self, extra_plugins) -> bool:
+        """Lend this app to another test: only if discovery finds the plugins it was built with
+        (a test may fake the entry points or change a manifest). The new registry has no failure
+        counts, no tool states are cached from the last test's rows, and the database sessions
+        and connections are closed."""
+        found = PluginRegistry.discover(only=self.app.config["LOAD_PLUGINS"], extra=extra_plugins)
+        if _plugins_of(found) != _plugins_of(self.app.extensions["trialoffice.registry"]):
+            return False
+        self.app.extensions["trialoffice.registry"] = found
+        self.app.extensions["trialoffice.tool_states"] = ToolStateCache()
+        get_db(self.app).dispose()
+        return True
+
+
+def _plugins_of(registry: PluginRegistry) -> dict:
+    return {key: (record.origin, record.reason, record.plugin, record.manifest)
+            for key, record in registry.records.items()}

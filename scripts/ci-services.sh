@@ -56,7 +56,8 @@ as_postgres() {
 as_postgres psql -p "$port" -v ON_ERROR_STOP=1 -q -d postgres <<SQL
 SELECT 'CREATE ROLE "$db_user" LOGIN'
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$db_user')\gexec
-ALTER ROLE "$db_user" LOGIN PASSWORD '$db_password';
+-- The app's role must stay confined by row-level security: neither superuser nor BYPASSRLS.
+ALTER ROLE "$db_user" LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '$db_password';
 SELECT 'CREATE DATABASE "$db_name" OWNER "$db_user"'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db_name')\gexec
 SQL

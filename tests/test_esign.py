@@ -11,6 +11,7 @@ from host.db import get_db
 from host.models import Signature
 from sdk import org_scope
 from sdk.models import utcnow
+from sdk.testing import submit_form
 from sdk.testing.support import TEST_PASSWORD
 from tests.compliance_helpers import create_record, entries, org_with_tool
 from tests.plugins.testtool.models import TestRecord
@@ -28,7 +29,8 @@ def acme(make_app, make_user, make_org, grant_license, login_as):
 
 
 def sign(client, rid, **form):
-    return client.post(f"/o/acme/testtool/records/{rid}/sign", data=form)
+    page = f"/o/acme/testtool/records/{rid}"
+    return submit_form(client, page, form, action=f"{page}/sign")
 
 
 def signatures_of(app, org, rid):
@@ -82,8 +84,8 @@ def test_meaning_must_come_from_the_controlled_list(acme):
 def test_edit_after_signing_marks_the_signature_stale(acme):
     app, owner, org, client, rid = acme
     sign(client, rid, meaning="approved", email=owner.email, password=TEST_PASSWORD)
-    client.post(f"/o/acme/testtool/records/{rid}", data={"title": "Adverse event 7 (serious)",
-                                                          "reason": "Seriousness updated"})
+    submit_form(client, f"/o/acme/testtool/records/{rid}", {"title": "Adverse event 7 (serious)",
+                                                            "reason": "Seriousness updated"})
     (sig,) = signatures_of(app, org, rid)
     assert sig.stale
     assert "stale" in client.get(f"/o/acme/testtool/records/{rid}").get_data(as_text=True)
@@ -101,7 +103,8 @@ def test_a_signature_cannot_be_moved_to_another_record(acme):
         with pytest.raises(ImmutableRecordError):
             session.flush()
         session.rollback()
-    with get_db(app).engine.begin() as conn:  # a raw write around the application
+    # a raw write around the application (row-level security confines it to an org on PostgreSQL)
+    with org_scope(org.id), get_db(app).engine.begin() as conn:
         conn.execute(text("UPDATE signature SET entity_id = :other"), {"other": str(other)})
     session.remove()
     (moved,) = signatures_of(app, org, other)

@@ -174,16 +174,17 @@ def test_every_new_session_factory_gets_scoping_and_the_version_bump():
     from sqlalchemy.orm import sessionmaker
 
     from host.runtime.toolstate import _bump_tools_version, install_version_bump
-    from sdk.tenancy import _stamp_and_guard_writes, install_tenant_scoping
+    from sdk.tenancy import TenantSession, install_tenant_scoping
+    from sdk.tenancy.unit_of_work import guard_flush
 
     survivors, missing = [], 0
     for i in range(60):
-        factory = sessionmaker()
+        factory = sessionmaker(class_=TenantSession)
         install_tenant_scoping(factory)
         install_tenant_scoping(factory)  # the SDK's install is idempotent
         install_version_bump(factory)
         listeners = list(factory().dispatch.before_flush)
-        missing += listeners.count(_stamp_and_guard_writes) != 1 or listeners.count(_bump_tools_version) != 1
+        missing += listeners.count(guard_flush) != 1 or listeners.count(_bump_tools_version) != 1
         if i % 2:
             survivors.append(factory)
         del factory

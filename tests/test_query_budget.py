@@ -13,6 +13,7 @@ from sqlalchemy import event, insert, select
 
 from host.db import get_db
 from host.models import License, Membership, Organization, OrgTool, User
+from sdk import all_organizations
 from sdk.models import utcnow
 from tests.generated_tools import make_tools
 from tests.plugins.testtool.models import TestRecord
@@ -53,7 +54,7 @@ def seed_platform(app, tool_keys: list[str], member_id: int) -> None:
     """499 more organizations, each with an owner, every tool licensed and on, and a record;
     the measured user also belongs to ten of them."""
     now, until = utcnow(), utcnow() + timedelta(days=30)
-    with get_db(app).engine.begin() as conn:
+    with all_organizations(), get_db(app).engine.begin() as conn:  # seeds every org at once
         conn.execute(insert(User.__table__), [
             {"email": f"owner{i}@bulk.test", "name": f"Owner {i}", "password_hash": "!unusable"}
             for i in range(BULK_ORGS)])

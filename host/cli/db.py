@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from .. import migrate
 from ..billing.catalog import sync_all_prices
 from ..db import db_session, get_db
+from ..tenancy import row_security_bypass
 from .context import app_context
 
 
@@ -34,13 +35,15 @@ def upgrade_command():
     Safe to run again: an up-to-date database is left as it is.
     """
     with app_context() as app:
-        pending = migrate.pending_heads(app)
-        migrate.upgrade(app)
+        pending = migrate.upgrade(app)
         state = f"upgraded, {len(pending)} branch(es) brought up to date" if pending else "already up to date"
         session = db_session()
         prices = sync_all_prices(session, app.extensions["trialoffice.registry"])
         session.commit()
         click.echo(f"Database {_safe_url(app)}: {state}; {prices} catalog price(s) on sale.")
+        bypass = row_security_bypass(get_db(app).engine)
+        if bypass:
+            click.echo(f"Warning: {bypass}.", err=True)
 
 
 @db_group.command("current")
