@@ -26,7 +26,8 @@ def cli_factory(app):
 
     def with_plugins(*extra):
         def factory(config=None):
-            settings = {key: app.config[key] for key in ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR")}
+            settings = {key: app.config[key]
+                        for key in ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "TESTING_FAST_PASSWORD_HASHES")}
             settings.update(TESTING=True, SESSION_COOKIE_SECURE=True)
             settings.update(config or {})
             built = create_app(settings, extra_plugins=[testtool, *extra])

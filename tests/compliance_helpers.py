@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 
 from host.db import get_db
 from host.models import AuditEntry
+from sdk.testing import submit_form
 
 
 def org_with_tool(make_app, make_user, make_org, grant_license, login_as, slug="acme", **config):
@@ -14,7 +15,7 @@ def org_with_tool(make_app, make_user, make_org, grant_license, login_as, slug="
 
 
 def create_record(client, slug, title):
-    response = client.post(f"/o/{slug}/testtool/records", data={"title": title})
+    response = submit_form(client, f"/o/{slug}/testtool/", {"title": title})
     assert response.status_code == 200, response.data
     return response
 

@@ -15,7 +15,7 @@ from sdk.testing.support import EXTENSION_KEY
 from tests.plugins import testtool
 
 SHARED_CONFIG = ("DATABASE_URL", "SECRET_KEY", "STORAGE_DIR", "TESTING", "WTF_CSRF_ENABLED",
-                 "SESSION_COOKIE_SECURE")
+                 "SESSION_COOKIE_SECURE", "TESTING_FAST_PASSWORD_HASHES")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from host.db import db_session
 from host.models import Membership, Organization, User
+from sdk.testing import post_with_token, submit_form
 from sdk.testing.support import TEST_PASSWORD
 
 NEW_PASSWORD = "another horse 43"
@@ -13,6 +14,14 @@ NEW_PASSWORD = "another horse 43"
 
 def page(response) -> str:
     return unescape(response.get_data(as_text=True))
+
+
+def save_profile(client, data):
+    return submit_form(client, "/account", data, action="/account")
+
+
+def change_password(client, data):
+    return submit_form(client, "/account", data, action="/account/password")
 
 
 def stored_user(app, user_id) -> User:
@@ -41,7 +50,7 @@ def test_profile_shows_name_email_and_zones(login_as, user):
 
 def test_profile_update_changes_name_and_time_zone(app, login_as, user):
     client = login_as(user)
-    r = client.post("/account", data={"name": " Ada King ", "timezone": "Europe/Berlin"})
+    r = save_profile(client, {"name": " Ada King ", "timezone": "Europe/Berlin"})
     assert r.status_code == 302 and r.headers["Location"] == "/account"
     stored = stored_user(app, user.id)
     assert (stored.name, stored.timezone) == ("Ada King", "Europe/Berlin")
@@ -55,7 +64,7 @@ def test_profile_update_changes_name_and_time_zone(app, login_as, user):
     ({"name": "x" * 201, "timezone": "UTC"}, "at most 200 characters"),
 ])
 def test_profile_bad_input_changes_nothing(app, login_as, user, data, message):
-    r = login_as(user).post("/account", data=data)
+    r = save_profile(login_as(user), data)
     assert r.status_code == 400 and message in page(r)
     stored = stored_user(app, user.id)
     assert (stored.name, stored.timezone) == ("Ada", "UTC")
@@ -65,20 +74,20 @@ def test_profile_bad_input_changes_nothing(app, login_as, user, data, message):
 
 def test_password_change_needs_current_password_and_takes_effect(app, login_as, user):
     client = login_as(user)
-    r = client.post("/account/password", data={"current_password": TEST_PASSWORD,
-                                                "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    r = change_password(client, {"current_password": TEST_PASSWORD,
+                                 "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert r.status_code == 302
     assert "Your password is changed." in page(client.get("/account"))
     fresh = app.test_client()
-    assert fresh.post("/login", data={"email": "ada@example.org", "password": TEST_PASSWORD}).status_code == 400
-    assert fresh.post("/login", data={"email": "ada@example.org", "password": NEW_PASSWORD}).status_code == 302
+    for password, status in ((TEST_PASSWORD, 400), (NEW_PASSWORD, 302)):
+        assert submit_form(fresh, "/login", {"email": "ada@example.org", "password": password}).status_code == status
 
 
 def test_password_change_ends_the_other_sessions_only(login_as, user):
     laptop, phone = login_as(user), login_as(user)
     assert phone.get("/account").status_code == 200
-    laptop.post("/account/password", data={"current_password": TEST_PASSWORD,
-                                           "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    change_password(laptop, {"current_password": TEST_PASSWORD,
+                             "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert laptop.get("/account").status_code == 200
     ended = phone.get("/account")
     assert ended.status_code == 302 and "/login" in ended.headers["Location"]
@@ -91,8 +100,8 @@ def test_password_change_ends_the_other_sessions_only(login_as, user):
 ])
 def test_password_change_refusals_keep_the_old_password(app, login_as, user, current, new, confirm, message):
     before = stored_user(app, user.id).password_hash
-    r = login_as(user).post("/account/password", data={"current_password": current, "new_password": new,
-                                                         "confirm_password": confirm})
+    r = change_password(login_as(user), {"current_password": current, "new_password": new,
+                                         "confirm_password": confirm})
     assert r.status_code == 400 and message in page(r)
     assert stored_user(app, user.id).password_hash == before
 
@@ -107,7 +116,7 @@ def test_new_org_makes_the_user_its_owner(app, login_as, user, make_org):
     make_org("first", owner=user)
     client = login_as(user)
     assert "Organization type" in page(client.get("/orgs/new"))
-    r = client.post("/orgs/new", data={"org_name": "Second Site", "slug": "second", "org_type": "site"})
+    r = submit_form(client, "/orgs/new", {"org_name": "Second Site", "slug": "second", "org_type": "site"})
     assert r.status_code == 302 and r.headers["Location"] == "/o/second/"
     with app.app_context():
         org = db_session().scalar(select(Organization).where(Organization.slug == "second"))
@@ -125,7 +134,7 @@ def test_new_org_makes_the_user_its_owner(app, login_as, user, make_org):
 ])
 def test_new_org_bad_input_creates_nothing(app, login_as, user, make_org, data, message):
     make_org("first", owner=user)
-    r = login_as(user).post("/orgs/new", data=data)
+    r = submit_form(login_as(user), "/orgs/new", data)
     assert r.status_code == 400 and message in page(r)
     with app.app_context():
         assert db_session().scalar(select(func.count()).select_from(Organization)) == 1
@@ -133,7 +142,8 @@ def test_new_org_bad_input_creates_nothing(app, login_as, user, make_org, data, 
 
 
 def test_new_org_requires_sign_in(client):
-    assert client.post("/orgs/new", data={"org_name": "X", "slug": "xyz", "org_type": "site"}).status_code == 302
+    assert post_with_token(client, "/orgs/new", {"org_name": "X", "slug": "xyz", "org_type": "site"},
+                           token_from="/login").status_code == 302
 
 
 # --- organization switcher --------------------------------------------------------------------

@@ -6,13 +6,14 @@ from host import create_app
 from host.db import get_db
 from host.models import License, User
 from sdk.tenancy import org_scope
+from sdk.testing import post_with_token, submit_form
 from tests.compliance_helpers import entries
 from tests.plugins import future_api, testtool
 
 CONSOLE_PAGES = ["/admin/", "/admin/orgs", "/admin/orgs/acme", "/admin/users", "/admin/plugins",
                  "/admin/licenses", "/admin/licenses/1", "/admin/users/1/active"]
 APP_CONFIG_KEYS = ("DATABASE_URL", "SECRET_KEY", "TESTING", "WTF_CSRF_ENABLED", "SESSION_COOKIE_SECURE",
-                   "STORAGE_DIR")
+                   "STORAGE_DIR", "TESTING_FAST_PASSWORD_HASHES")
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_owner_of_an_org_cannot_post_console_actions(console_app, acme, grant_li
     grant_license(acme, "testtool")
     client = login_as(_user(console_app, "owner@acme.org"))
     lic = _license(console_app, acme)
-    r = client.post(f"/admin/licenses/{lic.id}/suspend", data={"reason": "because"})
+    r = post_with_token(client, f"/admin/licenses/{lic.id}/suspend", {"reason": "because"})
     assert r.status_code == 404
     assert _license(console_app, acme).status == "active"
 
@@ -95,17 +96,17 @@ def test_deactivating_a_user_needs_confirmation(console_app, acme, admin_client,
     assert member_client.get("/o/acme/").status_code == 200
     url = f"/admin/users/{member.id}/active"
     assert "I confirm" in admin_client.get(url).get_data(as_text=True)
-    assert admin_client.post(url, data={"active": "0"}).status_code == 400
+    assert submit_form(admin_client, url, {"active": "0"}).status_code == 400
     assert member_client.get("/o/acme/").status_code == 200
-    assert admin_client.post(url, data={"active": "0", "confirm": "yes"}).status_code == 303
+    assert submit_form(admin_client, url, {"active": "0", "confirm": "yes"}).status_code == 303
     assert member_client.get("/o/acme/").status_code == 302  # signed out: sent to the login page
-    assert admin_client.post(url, data={"active": "1", "confirm": "yes"}).status_code == 303
+    assert submit_form(admin_client, url, {"active": "1", "confirm": "yes"}).status_code == 303
     assert member_client.get("/o/acme/").status_code == 200
 
 
 def test_admin_cannot_deactivate_themselves(console_app, admin_client):
     root_id = _user(console_app, "root@platform.org").id
-    r = admin_client.post(f"/admin/users/{root_id}/active", data={"active": "0", "confirm": "yes"})
+    r = post_with_token(admin_client, f"/admin/users/{root_id}/active", {"active": "0", "confirm": "yes"})
     assert r.status_code == 422
     with console_app.app_context():
         assert get_db(console_app).session.get(User, root_id).active
@@ -151,10 +152,11 @@ def test_licenses_list_filters(console_app, acme, make_user, make_org, grant_lic
 
 def test_grant_needs_a_reason_and_writes_history(console_app, acme, admin_client):
     form = {"tool": "testtool", "plan": "team", "seats": "5", "days": "60"}
-    r = admin_client.post("/admin/orgs/acme/grant", data=form)
+    r = submit_form(admin_client, "/admin/orgs/acme", form, action="/admin/orgs/acme/grant")
     assert r.status_code == 422 and "A reason is required" in r.get_data(as_text=True)
     assert _license(console_app, acme) is None and _history(console_app, acme) == []
-    r = admin_client.post("/admin/orgs/acme/grant", data={**form, "reason": "Pilot for the CRO"})
+    r = submit_form(admin_client, "/admin/orgs/acme", {**form, "reason": "Pilot for the CRO"},
+                    action="/admin/orgs/acme/grant")
     assert r.status_code == 303
     lic = _license(console_app, acme)
     assert (lic.status, lic.plan_code, lic.seats) == ("active", "team", 5)
@@ -171,7 +173,7 @@ def test_grant_needs_a_reason_and_writes_history(console_app, acme, admin_client
     ("days", "99999", "between 1 and"), ("tool", "nope", "no available tool")])
 def test_grant_with_bad_input_changes_nothing(console_app, acme, admin_client, field, value, message):
     form = {"tool": "testtool", "reason": "test", field: value}
-    r = admin_client.post("/admin/orgs/acme/grant", data=form)
+    r = submit_form(admin_client, "/admin/orgs/acme", form, action="/admin/orgs/acme/grant")
     assert r.status_code == 422 and message in r.get_data(as_text=True)
     assert _license(console_app, acme) is None
 
@@ -185,12 +187,13 @@ def test_license_actions_need_a_reason(console_app, acme, grant_license, admin_c
     before = _license(console_app, acme)
     granted = [e.id for e in _history(console_app, acme)]
     url = f"/admin/licenses/{before.id}/{action}"
-    r = admin_client.post(url, data={**extra, "reason": "  "})
+    r = submit_form(admin_client, f"/admin/licenses/{before.id}", {**extra, "reason": "  "}, action=url)
     assert r.status_code == 422 and "A reason is required" in r.get_data(as_text=True)
     unchanged = _license(console_app, acme)
     assert (unchanged.status, unchanged.valid_until) == ("grace", before.valid_until)
     assert [e.id for e in _history(console_app, acme)] == granted
-    r = admin_client.post(url, data={**extra, "reason": f"ticket 42: {action}"})
+    r = submit_form(admin_client, f"/admin/licenses/{before.id}", {**extra, "reason": f"ticket 42: {action}"},
+                    action=url)
     assert r.status_code == 303
     assert _license(console_app, acme).status == status
     [change] = _history(console_app, acme)[len(granted):]
@@ -206,7 +209,8 @@ def test_unknown_license_or_action_is_404(console_app, acme, grant_license, admi
     grant_license(acme, "testtool")
     lic = _license(console_app, acme)
     assert admin_client.get("/admin/licenses/99999").status_code == 404
-    assert admin_client.post(f"/admin/licenses/{lic.id}/delete", data={"reason": "x"}).status_code == 404
+    r = post_with_token(admin_client, f"/admin/licenses/{lic.id}/delete", {"reason": "x"})
+    assert r.status_code == 404
 
 
 def test_suspension_stops_the_tool_on_the_next_request(console_app, acme, grant_license, admin_client,
@@ -215,6 +219,7 @@ def test_suspension_stops_the_tool_on_the_next_request(console_app, acme, grant_
     owner_client = login_as(_user(console_app, "owner@acme.org"))
     assert owner_client.get("/o/acme/testtool/").status_code == 200
     lic = _license(console_app, acme)
-    admin_client.post(f"/admin/licenses/{lic.id}/suspend", data={"reason": "unpaid invoice"})
+    submit_form(admin_client, f"/admin/licenses/{lic.id}", {"reason": "unpaid invoice"},
+                action=f"/admin/licenses/{lic.id}/suspend")
     assert owner_client.get("/o/acme/testtool/").status_code == 402
     assert "badge-suspended" in owner_client.get("/o/acme/tools").get_data(as_text=True)

@@ -8,6 +8,7 @@ import pytest
 
 from host import licensing
 from host.api.base import describe_validation_errors
+from sdk.testing import csrf_token
 
 
 def bearer(token: str) -> dict:
@@ -203,7 +204,8 @@ def test_non_members_get_404(client, acme, login_as, make_user, make_org, suppor
 def test_a_signed_in_session_works_too(login_as, owner, acme):
     browser = login_as(owner)
     assert browser.get("/api/v1/o/acme/tools").status_code == 200
-    assert browser.post("/api/v1/o/acme/tools/testtool/trial").status_code == 201
+    started = browser.post("/api/v1/o/acme/tools/testtool/trial", headers={"X-CSRFToken": csrf_token(browser)})
+    assert started.status_code == 201
 
 
 # --- errors are JSON ---------------------------------------------------------------------------
@@ -230,7 +232,7 @@ def test_an_unexpected_failure_is_a_json_500_and_saves_nothing(client, owner_tok
 # --- CSRF --------------------------------------------------------------------------------------
 
 def test_cookie_posts_need_csrf_but_bearer_posts_do_not(make_app, owner, acme, owner_token):
-    csrf_app = make_app(WTF_CSRF_ENABLED=True)
+    csrf_app = make_app()  # the harness keeps CSRF on
     browser = csrf_app.test_client()
     csrf_app.extensions["trialoffice.testing"].login(browser, owner)
     assert browser.get("/api/v1/o/acme/tools").status_code == 200

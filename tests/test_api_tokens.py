@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from host.models import ApiToken
+from sdk.testing import post_with_token, submit_form
 
 RAW_TOKEN = re.compile(r'value="(to_[A-Za-z0-9_\-]+)"')
 
@@ -43,9 +44,13 @@ def member(make_user, add_member, acme):
 
 
 def create_on_page(browser, name: str, org: str = "acme") -> str:
-    response = browser.post(f"/o/{org}/tokens", data={"name": name})
+    response = submit_form(browser, f"/o/{org}/tokens", {"name": name})
     assert response.status_code == 201, response.data
     return RAW_TOKEN.search(response.get_data(as_text=True)).group(1)
+
+
+def revoke_on_page(browser, token_id: int, org: str = "acme"):
+    return submit_form(browser, f"/o/{org}/tokens", {}, action=f"/o/{org}/tokens/{token_id}/revoke")
 
 
 # --- Bearer authentication ---------------------------------------------------------------------
@@ -57,7 +62,7 @@ def test_missing_bad_and_revoked_tokens_get_401(app, client, login_as, support, 
     raw = support.issue_token(acme, owner)
     assert api_status(client, raw) == 200
     token_id = stored_tokens(app)[0].id
-    assert login_as(owner).post(f"/o/acme/tokens/{token_id}/revoke").status_code == 303
+    assert revoke_on_page(login_as(owner), token_id).status_code == 303
     response = client.get("/api/v1/o/acme/tools", headers=bearer(raw))
     assert response.status_code == 401
     assert set(response.get_json()) == {"error", "message"}
@@ -107,7 +112,7 @@ def test_a_removed_member_loses_api_access(client, app, support, acme, member):
 
 def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(app, login_as, owner, acme):
     browser = login_as(owner)
-    page = browser.post("/o/acme/tokens", data={"name": "nightly export"})
+    page = submit_form(browser, "/o/acme/tokens", {"name": "nightly export"})
     assert page.status_code == 201
     assert page.headers["Cache-Control"] == "no-store"
     text = page.get_data(as_text=True)
@@ -131,7 +136,7 @@ def test_a_new_token_is_shown_once_and_only_its_hash_is_stored(app, login_as, ow
 def test_a_token_needs_a_name(app, login_as, owner, acme):
     browser = login_as(owner)
     for name in ("", "   ", "x" * 101):
-        response = browser.post("/o/acme/tokens", data={"name": name})
+        response = submit_form(browser, "/o/acme/tokens", {"name": name})
         assert response.status_code == 400
         assert 'class="flash flash-error"' in response.get_data(as_text=True)
     assert stored_tokens(app) == []
@@ -157,7 +162,7 @@ def test_revoking_my_token_takes_effect_at_once(app, login_as, owner, acme):
     program = app.test_client()
     assert api_status(program, raw) == 200
     token_id = stored_tokens(app)[0].id
-    response = browser.post(f"/o/acme/tokens/{token_id}/revoke")
+    response = revoke_on_page(browser, token_id)
     assert response.status_code == 303
     assert api_status(program, raw) == 401
     assert stored_tokens(app)[0].revoked_at is not None
@@ -174,10 +179,10 @@ def test_members_revoke_only_their_own_tokens_and_admins_any_in_their_org(
     owner_id, member_id, globex_id = (ids[hashlib.sha256(r.encode()).hexdigest()]
                                       for r in (owner_raw, member_raw, globex_raw))
 
-    assert login_as(member).post(f"/o/acme/tokens/{owner_id}/revoke").status_code == 404
-    assert login_as(owner).post(f"/o/acme/tokens/{globex_id}/revoke").status_code == 404
-    assert login_as(outsider).post(f"/o/acme/tokens/{member_id}/revoke").status_code == 404
-    assert login_as(owner).post(f"/o/acme/tokens/{member_id}/revoke").status_code == 303
+    assert post_with_token(login_as(member), f"/o/acme/tokens/{owner_id}/revoke").status_code == 404
+    assert post_with_token(login_as(owner), f"/o/acme/tokens/{globex_id}/revoke").status_code == 404
+    assert post_with_token(login_as(outsider), f"/o/acme/tokens/{member_id}/revoke").status_code == 404
+    assert revoke_on_page(login_as(owner), member_id).status_code == 303
     client = app.test_client()
     assert api_status(client, member_raw) == 401
     assert api_status(client, owner_raw) == 200
@@ -188,11 +193,11 @@ def test_the_page_is_for_members_only(client, login_as, make_user, acme):
     assert client.get("/o/acme/tokens").status_code == 302
     stranger = login_as(make_user("stranger@example.org"))
     assert stranger.get("/o/acme/tokens").status_code == 404
-    assert stranger.post("/o/acme/tokens", data={"name": "sneaky"}).status_code == 404
+    assert post_with_token(stranger, "/o/acme/tokens", {"name": "sneaky"}).status_code == 404
 
 
 def test_the_token_form_needs_csrf(make_app, owner, acme):
-    csrf_app = make_app(WTF_CSRF_ENABLED=True)
+    csrf_app = make_app()  # the harness keeps CSRF on
     browser = csrf_app.test_client()
     csrf_app.extensions["trialoffice.testing"].login(browser, owner)
     assert browser.post("/o/acme/tokens", data={"name": "forged"}).status_code == 400

@@ -6,6 +6,7 @@ from host.compliance import chain
 from host.db import get_db
 from sdk import org_scope
 from sdk.audit import ReasonRequiredError, reason_for_change
+from sdk.testing import submit_form
 from tests.compliance_helpers import create_record, entries, entry_count, org_with_tool
 from tests.plugins.testtool.models import TestRecord
 
@@ -39,8 +40,8 @@ def test_change_writes_old_new_and_reason(acme):
     app, owner, org, client = acme
     create_record(client, "acme", "Visit 1 CRF")
     rid = record_id(app, org, "Visit 1 CRF")
-    response = client.post(f"/o/acme/testtool/records/{rid}",
-                           data={"title": "Visit 1 eCRF", "reason": "Typo in form name"})
+    response = submit_form(client, f"/o/acme/testtool/records/{rid}",
+                           {"title": "Visit 1 eCRF", "reason": "Typo in form name"})
     assert response.status_code == 200
     update = entries(app, tool="testtool", action="update")[0]
     assert update.changes == {"title": ["Visit 1 CRF", "Visit 1 eCRF"]}
@@ -55,7 +56,7 @@ def test_change_without_reason_is_refused_and_changes_nothing(acme, reason):
     create_record(client, "acme", "Baseline")
     rid = record_id(app, org, "Baseline")
     before = entry_count(app)
-    response = client.post(f"/o/acme/testtool/records/{rid}", data={"title": "Changed", "reason": reason})
+    response = submit_form(client, f"/o/acme/testtool/records/{rid}", {"title": "Changed", "reason": reason})
     assert response.status_code == 422
     assert "reason for change is required" in response.get_data(as_text=True)
     assert record_id(app, org, "Baseline") == rid and record_id(app, org, "Changed") is None
@@ -90,7 +91,7 @@ def test_failed_audit_write_leaves_the_change_unwritten(acme, monkeypatch):
         raise RuntimeError("audit storage unavailable")
 
     monkeypatch.setattr(chain, "append", broken_append)
-    response = client.post(f"/o/acme/testtool/records/{rid}", data={"title": "Week 5", "reason": "fix"})
+    response = submit_form(client, f"/o/acme/testtool/records/{rid}", {"title": "Week 5", "reason": "fix"})
     assert response.status_code == 500
     assert "nothing was saved" in response.get_data(as_text=True)
     monkeypatch.undo()

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from sdk.testing import submit_form
 from tests.billing_page_helpers import free_tool, invoices_of, license_row, row_counts, sweep_after
 from tests.compliance_helpers import entries
 from tests.runtime_fixtures import support_of
@@ -51,8 +52,8 @@ def post(client, headers, path, body=None, org="acme"):
 
 def pay_open_invoice(app, admin_client, slug="acme"):
     invoice = next(inv for inv in invoices_of(app, slug) if inv.status == "open")
-    assert admin_client.post(f"/admin/billing/invoices/{invoice.id}/paid",
-                             data={"note": "transfer"}).status_code == 303
+    page = f"/admin/billing/invoices/{invoice.id}"
+    assert submit_form(admin_client, page, {"note": "transfer"}, action=f"{page}/paid").status_code == 303
     return invoice
 
 
@@ -172,7 +173,9 @@ def test_seats_change_syncs_and_is_refused_below_assigned(app, client, acme, own
     members = [make_user(f"m{n}@acme.example.org") for n in range(3)]  # the buyer holds the first seat
     for member in members:
         add_member(acme, member)
-        assert page.post("/o/acme/billing/testtool/seats/assign", data={"user_id": member.id}).status_code == 303
+        assigned = submit_form(page, "/o/acme/billing", {"user_id": member.id},
+                               action="/o/acme/billing/testtool/seats/assign")
+        assert assigned.status_code == 303
     before = row_counts(app)
     below = assert_error(post(client, headers, "/tools/testtool/seats", {"seats": 3}), 409)
     assert "4 members hold a seat of Test Tool" in below["message"]

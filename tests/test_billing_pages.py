@@ -5,6 +5,7 @@ import dataclasses
 
 import pytest
 
+from sdk.testing import post_with_token, submit_form
 from tests.billing_page_helpers import (
     flashed_invoice_number,
     free_tool,
@@ -40,7 +41,8 @@ def confirm(client, slug="acme", **terms):
 
 
 def buy(client, slug="acme", **terms):
-    return client.post(f"/o/{slug}/billing/buy/testtool", data=terms)
+    """Posts the purchase whether or not the confirmation page offers it (refusals are tested)."""
+    return post_with_token(client, f"/o/{slug}/billing/buy/testtool", terms)
 
 
 def invoice_id(app, slug="acme", status="open"):
@@ -61,7 +63,7 @@ def test_manual_purchase_end_to_end_from_the_pages(shop, acme, login_as, platfor
     assert "USD 5.00 per month" in page and "An invoice of USD 5.00 is issued now" in page
     assert 'name="payment_method"' not in page
 
-    bought = buy(client, plan="basic", interval="month")
+    bought = submit_form(client, chosen.location, {"plan": "basic", "interval": "month"})
     assert bought.status_code == 303 and bought.location.endswith("/o/acme/billing")
     billing = client.get("/o/acme/billing").get_data(as_text=True)
     number = flashed_invoice_number(billing)
@@ -71,12 +73,13 @@ def test_manual_purchase_end_to_end_from_the_pages(shop, acme, login_as, platfor
 
     invoices = platform_admin.get("/admin/billing/invoices", query_string={"status": "open"}).get_data(as_text=True)
     assert number in invoices
-    paid = platform_admin.post(f"/admin/billing/invoices/{invoice_id(shop)}/paid", data={"note": "bank ref 4711"})
+    invoice_page = f"/admin/billing/invoices/{invoice_id(shop)}"
+    paid = submit_form(platform_admin, invoice_page, {"note": "bank ref 4711"}, action=f"{invoice_page}/paid")
     assert paid.status_code == 303
     lic = license_row(shop, "acme")
     assert lic.status == "active" and lic.valid_until is not None
 
-    assert client.post("/o/acme/tools/testtool/enable").status_code == 303
+    assert post_with_token(client, "/o/acme/tools/testtool/enable").status_code == 303  # already on
     assert client.get("/o/acme/testtool/").status_code == 200
     billing = client.get("/o/acme/billing").get_data(as_text=True)
     assert "USD 5.00 on" in billing and number in billing and "bank ref" not in billing
@@ -143,7 +146,7 @@ def test_annual_only_plan_refuses_monthly_billing(app_with, make_user, make_org,
     client = signed_in(yearly, owner)
     assert "Annually: USD 90.00 / year" in client.get("/marketplace/yearly").get_data(as_text=True)
     before = row_counts(yearly)
-    r = client.post("/o/acme/billing/buy/yearly", data={"plan": "pro", "interval": "month"})
+    r = post_with_token(client, "/o/acme/billing/buy/yearly", {"plan": "pro", "interval": "month"})
     assert r.status_code == 422
     assert "The Pro plan of Yearly is not sold per month; choose year." in r.get_data(as_text=True)
     assert row_counts(yearly) == before
@@ -156,7 +159,7 @@ def test_zero_price_plan_is_active_at_once(app, app_with, make_user, make_org):
     client = signed_in(freebie, owner)
     page = client.get("/o/acme/billing/buy/freebie", query_string={"plan": "free"}).get_data(as_text=True)
     assert "This plan is free" in page
-    r = client.post("/o/acme/billing/buy/freebie", data={"plan": "free"})
+    r = post_with_token(client, "/o/acme/billing/buy/freebie", {"plan": "free"})
     assert r.status_code == 303
     assert "Freebie is active until" in client.get("/o/acme/billing").get_data(as_text=True)
     assert license_row(freebie, "acme", "freebie").status == "active"
@@ -170,13 +173,15 @@ def test_seats_are_limited_and_changes_sync(shop, acme, make_user, add_member, l
         add_member(org, member)
     client = login_as(owner)
     buy(client, plan="team", seats="3")
-    platform_admin.post(f"/admin/billing/invoices/{invoice_id(shop)}/paid", data={"note": "card"})
+    post_with_token(platform_admin, f"/admin/billing/invoices/{invoice_id(shop)}/paid", {"note": "card"})
     # Paid: the tool is switched on and the buyer holds the first seat.
     assert "1 of 3 seats assigned" in client.get("/o/acme/billing").get_data(as_text=True)
     for member in members[:2]:
-        assert client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": member.id}).status_code == 303
+        assigned = submit_form(client, "/o/acme/billing", {"user_id": member.id},
+                               action="/o/acme/billing/testtool/seats/assign")
+        assert assigned.status_code == 303
     before = row_counts(shop)
-    full = client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": members[2].id})
+    full = post_with_token(client, "/o/acme/billing/testtool/seats/assign", {"user_id": members[2].id})
     assert full.status_code == 422
     assert "All 3 seats are assigned; release a seat or buy more seats" in full.get_data(as_text=True)
     assert row_counts(shop) == before
@@ -184,16 +189,20 @@ def test_seats_are_limited_and_changes_sync(shop, acme, make_user, add_member, l
     assert login_as(members[0]).get("/o/acme/testtool/").status_code == 200
     assert login_as(members[2]).get("/o/acme/testtool/").status_code == 403
 
-    assert client.post("/o/acme/billing/testtool/seats", data={"seats": "5"}).status_code == 303
+    resized = submit_form(client, "/o/acme/billing", {"seats": "5"}, action="/o/acme/billing/testtool/seats")
+    assert resized.status_code == 303
     assert license_row(shop, "acme").seats == 5
-    assert client.post("/o/acme/billing/testtool/seats/assign", data={"user_id": members[2].id}).status_code == 303
+    assigned = post_with_token(client, "/o/acme/billing/testtool/seats/assign", {"user_id": members[2].id})
+    assert assigned.status_code == 303
     before = row_counts(shop)
-    below = client.post("/o/acme/billing/testtool/seats", data={"seats": "3"})
+    below = post_with_token(client, "/o/acme/billing/testtool/seats", {"seats": "3"})
     assert below.status_code == 422 and "4 members hold a seat of Test Tool" in below.get_data(as_text=True)
-    bad = client.post("/o/acme/billing/testtool/seats", data={"seats": "many"})
+    bad = post_with_token(client, "/o/acme/billing/testtool/seats", {"seats": "many"})
     assert bad.status_code == 422 and "Seats must be a whole number." in bad.get_data(as_text=True)
     assert row_counts(shop) == before
-    assert client.post(f"/o/acme/billing/testtool/seats/{members[0].id}/release").status_code == 303
+    released = submit_form(client, "/o/acme/billing", {},
+                           action=f"/o/acme/billing/testtool/seats/{members[0].id}/release")
+    assert released.status_code == 303
     assert "3 of 5 seats assigned" in client.get("/o/acme/billing").get_data(as_text=True)
 
 
@@ -201,20 +210,20 @@ def test_cancel_at_period_end_needs_confirmation_and_keeps_access(shop, acme, lo
     org, owner = acme
     client = login_as(owner)
     buy(client, plan="basic")
-    platform_admin.post(f"/admin/billing/invoices/{invoice_id(shop)}/paid", data={"note": "wire"})
-    client.post("/o/acme/tools/testtool/enable")
+    post_with_token(platform_admin, f"/admin/billing/invoices/{invoice_id(shop)}/paid", {"note": "wire"})
+    post_with_token(client, "/o/acme/tools/testtool/enable")
     ask = client.get("/o/acme/billing/testtool/cancel")
     assert ask.status_code == 200 and "stays available to Acme until" in ask.get_data(as_text=True)
     before = row_counts(shop)
-    unconfirmed = client.post("/o/acme/billing/testtool/cancel")
+    unconfirmed = post_with_token(client, "/o/acme/billing/testtool/cancel")
     assert unconfirmed.status_code == 400 and row_counts(shop) == before
-    assert client.post("/o/acme/billing/testtool/cancel", data={"confirm": "yes"}).status_code == 303
+    assert submit_form(client, "/o/acme/billing/testtool/cancel", {"confirm": "yes"}).status_code == 303
     page = client.get("/o/acme/billing").get_data(as_text=True)
     assert "none: cancelled, ends" in page
     lic = license_row(shop, "acme")
     assert lic.status == "active"
     assert client.get("/o/acme/testtool/").status_code == 200
-    again = client.post("/o/acme/billing/testtool/cancel", data={"confirm": "yes"})
+    again = post_with_token(client, "/o/acme/billing/testtool/cancel", {"confirm": "yes"})
     assert again.status_code == 422 and "already cancelled" in again.get_data(as_text=True)
     sweep_after(shop, lic.valid_until)
     assert license_row(shop, "acme").status == "lapsed"
@@ -231,9 +240,9 @@ def test_members_see_billing_read_only_and_cannot_change_it(shop, acme, make_use
     assert "Only owners and admins of Acme" in page and "Test Tool" in page
     assert "/o/acme/billing/testtool/seats" not in page and "Cancel…" not in page
     before = row_counts(shop)
-    assert client.post("/o/acme/billing/testtool/seats", data={"seats": "4"}).status_code == 403
-    assert client.post("/o/acme/billing/testtool/cancel", data={"confirm": "yes"}).status_code == 403
-    assert client.post("/o/acme/billing/buy/testtool", data={"plan": "basic"}).status_code == 403
+    assert post_with_token(client, "/o/acme/billing/testtool/seats", {"seats": "4"}).status_code == 403
+    assert post_with_token(client, "/o/acme/billing/testtool/cancel", {"confirm": "yes"}).status_code == 403
+    assert post_with_token(client, "/o/acme/billing/buy/testtool", {"plan": "basic"}).status_code == 403
     assert row_counts(shop) == before
 
 
@@ -242,8 +251,8 @@ def test_an_organization_never_sees_or_changes_another_ones_billing(shop, acme, 
     org, owner = acme
     client = login_as(owner)
     buy(client, plan="team", seats="3")
-    platform_admin.post(f"/admin/billing/invoices/{invoice_id(shop)}/paid", data={"note": "wire"})
-    client.post("/o/acme/tools/testtool/enable")
+    post_with_token(platform_admin, f"/admin/billing/invoices/{invoice_id(shop)}/paid", {"note": "wire"})
+    post_with_token(client, "/o/acme/tools/testtool/enable")
     acme_invoice = invoices_of(shop, "acme")[0].number
     other = make_user("owner@beta.example.org")
     make_org("beta", owner=other, name="Beta")
@@ -254,10 +263,11 @@ def test_an_organization_never_sees_or_changes_another_ones_billing(shop, acme, 
     for path, data in (("/o/acme/billing", None), ("/o/acme/billing/testtool/seats", {"seats": "9"}),
                        ("/o/acme/billing/testtool/cancel", {"confirm": "yes"}),
                        ("/o/acme/billing/buy/testtool", {"plan": "basic"})):
-        answer = beta.post(path, data=data) if data else beta.get(path)
+        answer = post_with_token(beta, path, data) if data else beta.get(path)
         assert answer.status_code == 404, path
-    assert beta.post("/o/beta/billing/testtool/seats", data={"seats": "9"}).status_code == 422
-    assert beta.post("/o/beta/billing/testtool/seats/assign", data={"user_id": owner.id}).status_code == 422
+    assert post_with_token(beta, "/o/beta/billing/testtool/seats", {"seats": "9"}).status_code == 422
+    assign = post_with_token(beta, "/o/beta/billing/testtool/seats/assign", {"user_id": owner.id})
+    assert assign.status_code == 422
     assert row_counts(shop) == before
     assert beta.get("/o/beta/testtool/").status_code == 402
     assert license_row(shop, "beta") is None
@@ -284,8 +294,9 @@ def test_stripe_direct_purchase_from_the_pages_activates_through_webhooks(stripe
     owner = make_user("owner@acme.example.org")
     make_org("acme", owner=owner)
     client = signed_in(stripe_app, owner)
-    r = client.post("/o/acme/billing/buy/testtool", data={"plan": "team", "seats": "4",
-                                                           "payment_method": "pm_card_visa"})
+    r = submit_form(client, "/o/acme/billing/buy/testtool?plan=team&seats=4",
+                    {"plan": "team", "seats": "4", "payment_method": "pm_card_visa"},
+                    action="/o/acme/billing/buy/testtool")
     assert r.status_code == 303 and r.location.endswith("/o/acme/billing")
     lic = wait_for(lambda: (row := license_row(stripe_app, "acme")) and row.status == "active" and row,
                    what="the webhooks to activate the license")
@@ -310,7 +321,7 @@ def test_checkout_url_is_where_the_purchase_page_sends_the_user(shop, acme, logi
 
 
 def test_purchase_form_needs_its_csrf_token(make_app, make_user, make_org):
-    guarded = make_app(plugins=["testtool"], WTF_CSRF_ENABLED=True)
+    guarded = make_app(plugins=["testtool"])  # the harness keeps CSRF on
     owner = make_user("owner@acme.example.org")
     make_org("acme", owner=owner)
     client = signed_in(guarded, owner)

@@ -3,6 +3,7 @@ import pytest
 
 from host.catalog.search import filter_tools
 from sdk import Manifest, Plan
+from sdk.testing import submit_form
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_trial_button_on_tool_page_starts_the_trial(catalog_app, make_user, make
     owner = make_user("owner@labs.org")
     make_org("alpha", owner=owner)
     client = login_as(owner)
-    r = client.post("/o/alpha/tools/testtool/trial")
+    r = submit_form(client, "/marketplace/testtool", {}, action="/o/alpha/tools/testtool/trial")
     assert r.status_code == 303 and r.headers["Location"].endswith("/o/alpha/tools")
     assert client.get("/o/alpha/testtool/").status_code == 200
     assert 'href="/o/alpha/tools"' in client.get("/marketplace/testtool").get_data(as_text=True)

@@ -7,6 +7,7 @@ from flask import Blueprint
 
 from sdk import org_scope, services
 from sdk.events import EVENT_CATALOG, EventSpec, UnknownEventError
+from sdk.testing import post_with_token
 from tests.generated_tools import make_tool
 from tests.runtime_fixtures import signed_in, support_of
 
@@ -128,7 +129,7 @@ def test_event_emitted_by_a_tool_view_carries_the_actor(app_with, fast_user):
     org = support_of(app).create_org("acme", owner=owner)
     for key in ("shipper", "listener"):
         support_of(app).grant_license(org, key, enable=True)
-    assert signed_in(app, owner).post("/o/acme/shipper/ship").status_code == 200
+    assert post_with_token(signed_in(app, owner), "/o/acme/shipper/ship").status_code == 200
     [event] = received
     assert (event.name, event.org_id, event.payload) == (EVENT, org.id, {"sample_id": 42})
     assert event.actor_user_id == owner.id

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from host.db import get_db
 from sdk import org_scope
+from sdk.testing import post_with_token
 from tests.plugins.testtool.models import TestRecord
 
 TRANSPORTS = ("page", "api")
@@ -84,7 +85,8 @@ def call(app, support, transport: str, method: str, user=None, org=None, slug="a
         if user is not None:
             support.login(client, user)
         url = f"/o/{slug}/testtool/" if method == "GET" else f"/o/{slug}/testtool/records"
-        return client.get(url) if method == "GET" else client.post(url, data={"title": "gated"})
+        return client.get(url) if method == "GET" else post_with_token(client, url, {"title": "gated"},
+                                                                       token_from="/login")
     headers = {}
     if user is not None:
         headers["Authorization"] = f"Bearer {support.issue_token(org, user)}"

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from host.db import db_session
 from host.models import Invitation, Membership, Organization, User
 from sdk.models import utcnow
+from sdk.testing import post_with_token, submit_form
 from sdk.testing.support import TEST_PASSWORD
 
 
@@ -28,8 +29,13 @@ def acme(make_org, owner):
 
 
 def invite(client, email="new@example.org", role="member", slug="acme"):
-    """Create an invitation; returns the response and the link's path (or None)."""
-    r = client.post(f"/o/{slug}/members/invitations", data={"email": email, "role": role})
+    """Create an invitation; returns the response and the link's path (or None).
+
+    Posts whether or not the members page offers this client the form (refusals are tested)."""
+    return _link_of(post_with_token(client, f"/o/{slug}/members/invitations", {"email": email, "role": role}))
+
+
+def _link_of(r):
     found = re.search(r'value="http://localhost(/invite/[^"]+)"', r.get_data(as_text=True))
     return r, found.group(1) if found else None
 
@@ -57,7 +63,8 @@ def set_invitation(app, **values):
 
 def test_admin_creates_a_link_shown_once_and_stored_hashed(app, acme, owner, login_as):
     client = login_as(owner)
-    r, link = invite(client, "New@Example.org", "admin")
+    r, link = _link_of(submit_form(client, "/o/acme/members", {"email": "New@Example.org", "role": "admin"},
+                                   action="/o/acme/members/invitations"))
     assert r.status_code == 201 and link
     assert "only time the link is shown" in page(r)
     token = link.rsplit("/", 1)[1]
@@ -115,14 +122,14 @@ def test_signed_in_invitee_accepts(app, acme, owner, make_user, login_as):
     client = login_as(make_user("new@example.org"))
     text = page(client.get(link))
     assert "Join Acme Trials" in text and "as admin" in text
-    r = client.post(link)
+    r = submit_form(client, link, {})
     assert r.status_code == 302 and r.headers["Location"] == "/o/acme/"
     assert membership(app, acme, "new@example.org").role == "admin"
     assert invitations(app)[0].accepted_at is not None
     assert "Welcome to Acme Trials." in page(client.get("/o/acme/"))
     used = client.get(link)
     assert used.status_code == 410 and "already been used" in page(used)
-    assert client.post(link).status_code == 410
+    assert post_with_token(client, link).status_code == 410
     assert "new@example.org" not in page(login_as(owner).get("/o/acme/members")).split("Pending invitations")[1]
 
 
@@ -132,7 +139,7 @@ def test_signed_in_with_another_email_is_refused(app, acme, owner, make_user, lo
     r = client.get(link)
     assert r.status_code == 403
     assert "This invitation is for new@example.org, but you are signed in as someone@example.org." in page(r)
-    assert client.post(link).status_code == 403
+    assert post_with_token(client, link).status_code == 403
     assert membership(app, acme, "someone@example.org") is None
     assert invitations(app)[0].accepted_at is None
 
@@ -142,7 +149,7 @@ def test_already_a_member_is_told_so(app, acme, owner, make_user, add_member, lo
     user = make_user("new@example.org")
     add_member(acme, user, role="member")
     client = login_as(user)
-    r = client.post(link)
+    r = post_with_token(client, link)
     assert r.status_code == 409 and "You are already a member of Acme Trials." in page(r)
     assert invitations(app)[0].accepted_at is None
 
@@ -153,7 +160,7 @@ def test_anonymous_visitor_gets_sign_in_and_sign_up(acme, owner, login_as, clien
     assert "new@example.org is invited to join Acme Trials" in text
     assert f"/login?next={link}" in text.replace("%2F", "/")
     assert "Create account and join" in text
-    r = client.post(link)
+    r = post_with_token(client, link, token_from=link)
     assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
@@ -166,21 +173,22 @@ def test_anonymous_with_existing_account_is_offered_sign_in_only(acme, owner, ma
 
 def test_sign_up_from_invitation_creates_user_without_org_and_joins(app, acme, owner, login_as, client):
     link = invite(login_as(owner), role="member")[1]
-    r = client.post(f"{link}/signup", data={"name": "Nina New", "password": TEST_PASSWORD})
+    r = submit_form(client, link, {"name": "Nina New", "password": TEST_PASSWORD}, action=f"{link}/signup")
     assert r.status_code == 302 and r.headers["Location"] == "/o/acme/"
     assert membership(app, acme, "new@example.org").role == "member"
     with app.app_context():
         assert db_session().scalar(select(func.count()).select_from(Organization)) == 1
         assert db_session().scalar(select(User.name).where(User.email == "new@example.org")) == "Nina New"
     assert client.get("/o/acme/").status_code == 200
-    assert client.post(f"{link}/signup", data={"name": "Again", "password": TEST_PASSWORD}).status_code == 302
+    again = post_with_token(client, f"{link}/signup", {"name": "Again", "password": TEST_PASSWORD})
+    assert again.status_code == 302
 
 
 @pytest.mark.parametrize("data, message", [({"name": "Nina", "password": "weak"}, "Use at least 10 characters."),
                                            ({"name": "", "password": TEST_PASSWORD}, "Enter your name.")])
 def test_sign_up_from_invitation_bad_input_changes_nothing(app, acme, owner, login_as, client, data, message):
     link = invite(login_as(owner))[1]
-    r = client.post(f"{link}/signup", data=data)
+    r = submit_form(client, link, data, action=f"{link}/signup")
     assert r.status_code == 400 and message in page(r)
     with app.app_context():
         assert db_session().scalar(select(User.id).where(User.email == "new@example.org")) is None
@@ -190,7 +198,8 @@ def test_sign_up_from_invitation_bad_input_changes_nothing(app, acme, owner, log
 def test_sign_up_from_invitation_with_existing_account_is_refused(app, acme, owner, make_user, login_as, client):
     link = invite(login_as(owner))[1]
     make_user("new@example.org")
-    r = client.post(f"{link}/signup", data={"name": "Imposter", "password": "other horse 99"})
+    r = post_with_token(client, f"{link}/signup", {"name": "Imposter", "password": "other horse 99"},
+                        token_from="/login")
     assert r.status_code == 400 and "An account with this email already exists." in page(r)
     assert membership(app, acme, "new@example.org") is None
 
@@ -208,8 +217,10 @@ def test_dead_links_are_refused_and_change_nothing(app, acme, owner, make_user, 
     r = client.get(link)
     assert r.status_code == 410 and message in page(r)
     invitee = login_as(make_user("new@example.org"))
-    assert invitee.post(link).status_code == 410
-    assert client.post(f"{link}/signup", data={"name": "N", "password": TEST_PASSWORD}).status_code == 410
+    assert post_with_token(invitee, link).status_code == 410
+    signup = post_with_token(client, f"{link}/signup", {"name": "N", "password": TEST_PASSWORD},
+                             token_from="/login")
+    assert signup.status_code == 410
     assert membership(app, acme, "new@example.org") is None
 
 
@@ -225,11 +236,12 @@ def test_admin_withdraws_an_invitation(app, acme, owner, login_as, client):
     admin_client = login_as(owner)
     link = invite(admin_client)[1]
     invitation_id = invitations(app)[0].id
-    r = admin_client.post(f"/o/acme/members/invitations/{invitation_id}/revoke")
+    r = submit_form(admin_client, "/o/acme/members", {},
+                    action=f"/o/acme/members/invitations/{invitation_id}/revoke")
     assert r.status_code == 302
     assert "no longer works" in page(admin_client.get("/o/acme/members"))
     assert client.get(link).status_code == 410
-    again = admin_client.post(f"/o/acme/members/invitations/{invitation_id}/revoke")
+    again = post_with_token(admin_client, f"/o/acme/members/invitations/{invitation_id}/revoke")
     assert again.status_code == 410
 
 
@@ -241,8 +253,8 @@ def test_invitations_are_isolated_between_orgs(app, acme, owner, make_user, make
     client = login_as(owner)
     assert client.get("/o/beta/members").status_code == 404
     assert "secret@example.org" not in page(client.get("/o/acme/members"))
-    assert client.post(f"/o/beta/members/invitations/{beta_invitation}/revoke").status_code == 404
-    assert client.post(f"/o/acme/members/invitations/{beta_invitation}/revoke").status_code == 404
+    assert post_with_token(client, f"/o/beta/members/invitations/{beta_invitation}/revoke").status_code == 404
+    assert post_with_token(client, f"/o/acme/members/invitations/{beta_invitation}/revoke").status_code == 404
     assert invite(client, slug="beta")[0].status_code == 404
     assert invitations(app)[0].revoked_at is None and len(invitations(app)) == 1
     assert app.test_client().get(link).status_code == 200

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from host.db import db_session
 from host.models import ApiToken, MemberPermission, Membership
+from sdk.testing import post_with_token, submit_form
 
 
 def page(response) -> str:
@@ -46,7 +47,8 @@ def beta(app, make_user, make_org, add_member):
 
 
 def set_role(client, slug, membership_id, role):
-    return client.post(f"/o/{slug}/members/{membership_id}/role", data={"role": role})
+    """Posts whether or not the page offers this client the form (refusals are tested too)."""
+    return post_with_token(client, f"/o/{slug}/members/{membership_id}/role", {"role": role})
 
 
 # --- viewing ----------------------------------------------------------------------------------
@@ -81,13 +83,14 @@ def test_member_cannot_change_roles_or_remove(acme, login_as):
     client = login_as(acme.member)
     assert set_role(client, "acme", acme.ids["admin"], "member").status_code == 403
     assert set_role(client, "acme", acme.ids["member"], "admin").status_code == 403
-    assert client.post(f"/o/acme/members/{acme.ids['admin']}/remove").status_code == 403
+    assert post_with_token(client, f"/o/acme/members/{acme.ids['admin']}/remove").status_code == 403
     assert (acme.role(acme.admin), acme.role(acme.member)) == ("admin", "member")
 
 
 def test_admin_promotes_and_demotes_members_and_admins(acme, login_as):
     client = login_as(acme.admin)
-    r = set_role(client, "acme", acme.ids["member"], "admin")
+    r = submit_form(client, "/o/acme/members", {"role": "admin"},
+                    action=f"/o/acme/members/{acme.ids['member']}/role")
     assert r.status_code == 302
     assert acme.role(acme.member) == "admin"
     assert "Member acme is now admin." in page(client.get("/o/acme/members"))
@@ -104,7 +107,8 @@ def test_only_owners_grant_or_take_away_owner(acme, login_as, target, role):
 
 
 def test_admin_cannot_remove_an_owner(acme, login_as):
-    assert login_as(acme.admin).post(f"/o/acme/members/{acme.ids['owner']}/remove").status_code == 403
+    r = post_with_token(login_as(acme.admin), f"/o/acme/members/{acme.ids['owner']}/remove")
+    assert r.status_code == 403
     assert acme.role(acme.owner) == "owner"
 
 
@@ -121,8 +125,8 @@ def test_last_owner_can_never_be_demoted_removed_or_leave(acme, login_as):
     for role in ("admin", "member"):
         r = set_role(client, "acme", acme.ids["owner"], role)
         assert r.status_code == 409 and "is the last owner" in page(r)
-    assert client.post(f"/o/acme/members/{acme.ids['owner']}/remove").status_code == 409
-    assert client.post("/o/acme/members/leave").status_code == 409
+    assert post_with_token(client, f"/o/acme/members/{acme.ids['owner']}/remove").status_code == 409
+    assert post_with_token(client, "/o/acme/members/leave").status_code == 409
     assert acme.role(acme.owner) == "owner"
 
 
@@ -141,7 +145,8 @@ def test_remove_member_takes_permissions_and_api_tokens_away(app, acme, login_as
                                           tool_key="testtool", permission="edit"))
         db_session().commit()
     raw = support.issue_token(acme.org, acme.member)
-    r = login_as(acme.admin).post(f"/o/acme/members/{acme.ids['member']}/remove")
+    r = submit_form(login_as(acme.admin), "/o/acme/members", {},
+                    action=f"/o/acme/members/{acme.ids['member']}/remove")
     assert r.status_code == 302
     assert acme.membership(acme.member) is None
     with app.app_context():
@@ -153,7 +158,8 @@ def test_remove_member_takes_permissions_and_api_tokens_away(app, acme, login_as
 
 
 def test_admin_removing_themselves_leaves(acme, login_as):
-    r = login_as(acme.admin).post(f"/o/acme/members/{acme.ids['admin']}/remove")
+    r = submit_form(login_as(acme.admin), "/o/acme/members", {},
+                    action=f"/o/acme/members/{acme.ids['admin']}/remove")
     assert r.status_code == 302 and r.headers["Location"] == "/"
     assert acme.membership(acme.admin) is None
 
@@ -161,7 +167,7 @@ def test_admin_removing_themselves_leaves(acme, login_as):
 def test_member_leaves(acme, login_as):
     client = login_as(acme.member)
     assert "Leave Acme" in page(client.get("/o/acme/members"))
-    assert client.post("/o/acme/members/leave").status_code == 302
+    assert submit_form(client, "/o/acme/members", {}, action="/o/acme/members/leave").status_code == 302
     assert acme.membership(acme.member) is None
 
 
@@ -171,12 +177,12 @@ def test_admin_of_one_org_cannot_touch_another(acme, beta, login_as):
     client = login_as(acme.admin)
     assert client.get("/o/beta/members").status_code == 404
     assert set_role(client, "beta", beta.ids["member"], "admin").status_code == 404
-    assert client.post(f"/o/beta/members/{beta.ids['member']}/remove").status_code == 404
+    assert post_with_token(client, f"/o/beta/members/{beta.ids['member']}/remove").status_code == 404
     # the other org's membership id through one's own org:
     assert set_role(client, "acme", beta.ids["member"], "admin").status_code == 404
-    assert client.post(f"/o/acme/members/{beta.ids['member']}/remove").status_code == 404
+    assert post_with_token(client, f"/o/acme/members/{beta.ids['member']}/remove").status_code == 404
     assert client.get(f"/o/acme/members/{beta.ids['member']}/permissions").status_code == 404
-    assert client.post(f"/o/acme/members/{beta.ids['member']}/permissions",
+    assert post_with_token(client, f"/o/acme/members/{beta.ids['member']}/permissions",
                        data={"permission": "testtool:edit"}).status_code == 404
     assert (beta.role(beta.member), beta.role(beta.admin)) == ("member", "admin")
     assert "Member beta" not in page(client.get("/o/acme/members"))
@@ -199,16 +205,16 @@ def test_permission_grid_lists_declared_permissions(tool_app, acme, login_as):
 def test_granting_edit_lets_the_member_create_records(tool_app, acme, login_as, grant_license):
     grant_license(acme.org, "testtool", enable=True)
     member = login_as(acme.member)
-    assert member.post("/o/acme/testtool/records", data={"title": "one"}).status_code == 403
+    assert post_with_token(member, "/o/acme/testtool/records", {"title": "one"}).status_code == 403
     admin = login_as(acme.admin)
     url = f"/o/acme/members/{acme.ids['member']}/permissions"
-    r = admin.post(url, data={"permission": ["testtool:edit"]})
+    r = submit_form(admin, url, {"permission": ["testtool:edit"]})
     assert r.status_code == 302
     assert 'value="testtool:edit" checked' in page(admin.get(url))
     assert "testtool: edit" in page(admin.get("/o/acme/members"))
-    assert member.post("/o/acme/testtool/records", data={"title": "one"}).status_code == 200
-    assert admin.post(url, data={}).status_code == 302  # nothing ticked: taken away
-    assert member.post("/o/acme/testtool/records", data={"title": "two"}).status_code == 403
+    assert post_with_token(member, "/o/acme/testtool/records", {"title": "one"}).status_code == 200
+    assert submit_form(admin, url, {}).status_code == 302  # nothing ticked: taken away
+    assert post_with_token(member, "/o/acme/testtool/records", {"title": "two"}).status_code == 403
 
 
 @pytest.mark.parametrize("value, message", [
@@ -218,8 +224,8 @@ def test_granting_edit_lets_the_member_create_records(tool_app, acme, login_as, 
     ("garbage", "'garbage' is not a tool permission."),
 ])
 def test_unknown_permissions_are_refused(tool_app, app, acme, login_as, value, message):
-    r = login_as(acme.owner).post(f"/o/acme/members/{acme.ids['member']}/permissions",
-                                  data={"permission": ["testtool:edit", value]})
+    r = submit_form(login_as(acme.owner), f"/o/acme/members/{acme.ids['member']}/permissions",
+                    {"permission": ["testtool:edit", value]})
     assert r.status_code == 400 and message in page(r)
     with app.app_context():
         assert db_session().scalars(select(MemberPermission)).all() == []
@@ -229,13 +235,13 @@ def test_admins_hold_all_permissions_and_cannot_be_granted(tool_app, acme, login
     client = login_as(acme.owner)
     url = f"/o/acme/members/{acme.ids['admin']}/permissions"
     assert "holds every tool permission" in page(client.get(url))
-    r = client.post(url, data={"permission": "testtool:edit"})
+    r = post_with_token(client, url, {"permission": "testtool:edit"})
     assert r.status_code == 400 and "hold every tool permission already" in page(r)
 
 
 def test_member_cannot_grant_permissions(tool_app, acme, login_as):
     url = f"/o/acme/members/{acme.ids['member']}/permissions"
-    assert login_as(acme.member).post(url, data={"permission": "testtool:edit"}).status_code == 403
+    assert post_with_token(login_as(acme.member), url, {"permission": "testtool:edit"}).status_code == 403
     assert login_as(acme.member).get(url).status_code == 403
 
 

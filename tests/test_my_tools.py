@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from host.db import get_db
 from host.models import License, OrgTool, User
 from sdk.tenancy import org_scope
+from sdk.testing import post_with_token, submit_form
 from tests.compliance_helpers import entries
 
 
@@ -17,6 +18,11 @@ def tools_app(make_app):
 def acme(tools_app, make_user, make_org):
     owner = make_user("owner@acme.org")
     return make_org("acme", owner=owner, name="Acme"), owner
+
+
+def switch(client, action, slug="acme"):
+    """Start a trial, enable or disable the test tool through its form on the My tools page."""
+    return submit_form(client, f"/o/{slug}/tools", {}, action=f"/o/{slug}/tools/testtool/{action}")
 
 
 def _count(app, org, model, **where):
@@ -44,7 +50,7 @@ def test_trial_starts_and_the_tool_works_at_once(tools_app, acme, login_as):
         session.commit()
     client = login_as(owner)
     assert client.get("/o/acme/testtool/").status_code == 402
-    r = client.post("/o/acme/tools/testtool/trial")
+    r = switch(client, "trial")
     assert r.status_code == 303
     assert client.get("/o/acme/testtool/").status_code == 200
     page = client.get("/o/acme/tools").get_data(as_text=True)
@@ -57,9 +63,9 @@ def test_trial_starts_and_the_tool_works_at_once(tools_app, acme, login_as):
 def test_second_trial_is_refused_and_changes_nothing(tools_app, acme, login_as):
     org, owner = acme
     client = login_as(owner)
-    client.post("/o/acme/tools/testtool/trial")
-    client.post("/o/acme/tools/testtool/disable")
-    r = client.post("/o/acme/tools/testtool/trial")
+    switch(client, "trial")
+    switch(client, "disable")
+    r = post_with_token(client, "/o/acme/tools/testtool/trial")
     assert r.status_code == 422
     assert "a trial can be started only once" in r.get_data(as_text=True)
     assert _count(tools_app, org, License) == 1
@@ -72,9 +78,9 @@ def test_enable_and_disable_take_effect_on_the_next_request(tools_app, acme, gra
     grant_license(org, "testtool", enable=True)
     client = login_as(owner)
     assert client.get("/o/acme/testtool/").status_code == 200
-    assert client.post("/o/acme/tools/testtool/disable").status_code == 303
+    assert switch(client, "disable").status_code == 303
     assert client.get("/o/acme/testtool/").status_code == 402
-    assert client.post("/o/acme/tools/testtool/enable").status_code == 303
+    assert switch(client, "enable").status_code == 303
     assert client.get("/o/acme/testtool/").status_code == 200
 
 
@@ -87,13 +93,13 @@ def test_switch_reaches_another_process_without_restart(make_app, tools_app, acm
     other_client = other_worker.test_client()
     tools_app.extensions["trialoffice.testing"].login(other_client, owner)
     assert other_client.get("/o/acme/testtool/").status_code == 200  # warms its cache
-    login_as(owner).post("/o/acme/tools/testtool/disable")
+    switch(login_as(owner), "disable")
     assert other_client.get("/o/acme/testtool/").status_code == 402
 
 
 def test_enabling_an_unlicensed_tool_is_refused(tools_app, acme, login_as):
     org, owner = acme
-    r = login_as(owner).post("/o/acme/tools/testtool/enable")
+    r = post_with_token(login_as(owner), "/o/acme/tools/testtool/enable")
     assert r.status_code == 422
     assert "needs a trial or a license" in r.get_data(as_text=True)
     assert _count(tools_app, org, OrgTool, enabled=True) == 0
@@ -105,7 +111,7 @@ def test_lapsed_license_is_shown_and_cannot_be_enabled(tools_app, acme, grant_li
     client = login_as(owner)
     page = client.get("/o/acme/tools").get_data(as_text=True)
     assert "badge-lapsed" in page and "/o/acme/tools/testtool/enable" not in page
-    assert client.post("/o/acme/tools/testtool/enable").status_code == 422
+    assert post_with_token(client, "/o/acme/tools/testtool/enable").status_code == 422
 
 
 @pytest.mark.parametrize("action", ["trial", "enable", "disable"])
@@ -113,7 +119,7 @@ def test_plain_members_cannot_change_tools(tools_app, acme, make_user, add_membe
     org, _ = acme
     member = make_user("member@acme.org")
     add_member(org, member)
-    assert login_as(member).post(f"/o/acme/tools/testtool/{action}").status_code == 403
+    assert post_with_token(login_as(member), f"/o/acme/tools/testtool/{action}").status_code == 403
     assert _count(tools_app, org, License) == 0
     assert _count(tools_app, org, OrgTool) == 0
 
@@ -121,7 +127,7 @@ def test_plain_members_cannot_change_tools(tools_app, acme, make_user, add_membe
 def test_non_members_get_404(tools_app, acme, make_user, login_as):
     client = login_as(make_user("stranger@elsewhere.org"))
     assert client.get("/o/acme/tools").status_code == 404
-    assert client.post("/o/acme/tools/testtool/trial").status_code == 404
+    assert post_with_token(client, "/o/acme/tools/testtool/trial").status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(tools_app, acme):
@@ -135,15 +141,15 @@ def test_admin_of_one_org_cannot_change_another(tools_app, acme, make_user, make
     org_b = make_org("bravo", owner=make_user("owner@bravo.org"))
     grant_license(org_b, "testtool", enable=True)
     client = login_as(owner_a)
-    assert client.post("/o/bravo/tools/testtool/trial").status_code == 404
-    assert client.post("/o/bravo/tools/testtool/disable").status_code == 404
+    assert post_with_token(client, "/o/bravo/tools/testtool/trial").status_code == 404
+    assert post_with_token(client, "/o/bravo/tools/testtool/disable").status_code == 404
     assert _count(tools_app, org_b, OrgTool, enabled=True) == 1
     assert _count(tools_app, org_a, License) == 0
 
 
 def test_unknown_tool_is_404(tools_app, acme, login_as):
     _, owner = acme
-    assert login_as(owner).post("/o/acme/tools/nope/trial").status_code == 404
+    assert post_with_token(login_as(owner), "/o/acme/tools/nope/trial").status_code == 404
 
 
 def test_actions_need_the_csrf_token(make_app, make_user, make_org, login_as):

@@ -13,6 +13,7 @@ from host.db import get_db
 from host.demo import DEMO_ORGS, load_demo
 from host.migrate import alembic_config, pending_heads
 from sdk import NavItem, Widget
+from tests.cli_fixtures import assert_one_line_error
 from tests.generated_tools import make_tool
 from tests.plugins import clitool, testtool
 from tests.runtime_fixtures import signed_in, support_of
@@ -166,6 +167,14 @@ def test_failing_migrations_dir_hook_leaves_the_other_branches(app_with):
         assert str(testtool.migrations_dir()) in locations
         assert pending_heads(app) == set()
     assert records(app)["nomig"].failures["migrations_dir"] >= 1
+
+
+def test_failing_migrations_dir_hook_fails_db_upgrade_naming_the_tool(invoke):
+    """Upgrading without a tool's branch would report success and leave its tables missing."""
+    nomig = make_tool("nomig", migrations_dir=lambda: _explode())
+    result = invoke("db", "upgrade", plugins=[nomig])
+    assert_one_line_error(result, "nomig", "migrations_dir", "RuntimeError: hook bug")
+    assert invoke("db", "upgrade").exit_code == 0
 
 
 def test_failing_cli_commands_hook_leaves_the_other_tools_commands(invoke):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, g, request
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import update
 
@@ -75,7 +75,14 @@ def init_auth(app: Flask) -> None:
 
     @app.before_request
     def protect_forms():
-        """CSRF on every cookie-authenticated write; Bearer-token API calls carry no cookie."""
+        """CSRF on every cookie-authenticated write; Bearer-token API calls carry no cookie, and an
+        API call signed in by neither gets the API's 401, not the form's "expired" 400."""
         if (request.method in app.config["WTF_CSRF_METHODS"]
-                and app.config.get("WTF_CSRF_ENABLED", True) and not uses_bearer_token()):
-            csrf.protect()
+                and app.config.get("WTF_CSRF_ENABLED", True) and not uses_bearer_token()
+                and not _anonymous_api_call()):
+            csrf.protect(apply_exemptions=True)  # honours @csrf.exempt (the Stripe webhook)
+
+
+def _anonymous_api_call() -> bool:
+    """No session to ride on: a forged cross-site request could do nothing the API refuses anyway."""
+    return request.path.startswith("/api/") and not current_user.is_authenticated

@@ -2,14 +2,20 @@
 
 In a tool's tests::
 
-    def test_page(make_app, make_org, make_user, grant_license, login_as):
+    def test_page(make_app, make_user, make_org, grant_license, login_as):
         app = make_app(plugins=["mytool"])
         owner = make_user("owner@example.org")
         org = make_org("acme", owner=owner)
         grant_license(org, "mytool", enable=True)
         client = login_as(owner)
         assert client.get("/o/acme/mytool/").status_code == 200
+        r = submit_form(client, "/o/acme/mytool/new", {"name": "x"})  # with the form's CSRF token
+
+CSRF protection stays on in the harness: post forms through :func:`submit_form`, and send
+:func:`csrf_token` as the ``X-CSRFToken`` header for a JSON post made with a signed-in client;
+:func:`post_with_token` posts where no page offers the form (a refused action, a forged id).
 """
+from .forms import csrf_token, page_forms, post_with_token, submit_form
 from .support import TestingSupport
 
-__all__ = ["TestingSupport"]
+__all__ = ["TestingSupport", "csrf_token", "page_forms", "post_with_token", "submit_form"]

@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
+from .app_pool import AppPool
 from .support import EXTENSION_KEY
 
 DATABASE_ENV = "TRIALOFFICE_TEST_DATABASE_URL"
@@ -34,20 +36,55 @@ def trialoffice_plugins():
 
 
 @pytest.fixture(scope="session")
-def trialoffice_database(tmp_path_factory, trialoffice_plugins):
-    """A database migrated once per session; SQLite unless TRIALOFFICE_TEST_DATABASE_URL is set."""
-    url = os.environ.get(DATABASE_ENV)
-    template = None
-    if not url:
-        template = tmp_path_factory.mktemp("db") / "template.db"
-        url = f"sqlite:///{template}"
-    else:
-        _drop_schema(url)
-    instance = tmp_path_factory.mktemp("instance")
-    app = _app_factory()(_base_config(url, instance), extra_plugins=trialoffice_plugins)
+def trialoffice_databases():
+    """The migrated databases of the session, one per set of extra plugin modules (conftests of
+    different folders may name different ones), and which set a server database holds now."""
+    return {}
+
+
+@pytest.fixture
+def trialoffice_database(trialoffice_databases, trialoffice_plugins, tmp_path_factory):
+    """The database migrated for this test's plugins, once per session and set of plugins;
+    SQLite unless TRIALOFFICE_TEST_DATABASE_URL is set (then migrated again when the set changes).
+
+    On SQLite each test gets a copy of the migrated template at one path (``url``), so that apps
+    lent from the pool find their test's database where they were built to look.
+    """
+    key = tuple(id(plugin) for plugin in trialoffice_plugins)
+    server = os.environ.get(DATABASE_ENV)
+    if key not in trialoffice_databases or (server and trialoffice_databases.get("on_server") != key):
+        trialoffice_databases[key] = _migrated(server, tmp_path_factory.mktemp("db"), trialoffice_plugins)
+        trialoffice_databases["on_server"] = key
+    return trialoffice_databases[key]
+
+
+def _migrated(server: str | None, folder: Path, plugins: list) -> dict:
+    template = None if server else folder / "template.db"
+    url = server or f"sqlite:///{template}"
+    if server:
+        _drop_schema(server)
+    app = _app_factory()(_base_config(url, folder), extra_plugins=plugins)
     _support(app).migrate()
     app.extensions["trialoffice.db"].dispose()
-    return {"url": url, "sqlite_template": template}
+    working = folder / "test.db"
+    return {"url": server or f"sqlite:///{working}", "sqlite_template": template,
+            "sqlite_working": None if server else working, "storage": folder / "storage"}
+
+
+@pytest.fixture(scope="session")
+def trialoffice_app_pool():
+    """Apps lent from test to test (see :mod:`sdk.testing.app_pool`)."""
+    return AppPool()
+
+
+def _fresh_sqlite_copy(template: Path, working: Path) -> None:
+    """The template copied in place of the last test's database (a new file: a connection left
+    open by that test keeps the old one), without the old file's write-ahead log."""
+    for leftover in (working.with_name(working.name + "-wal"), working.with_name(working.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    staged = working.with_name(working.name + ".new")
+    shutil.copy(template, staged)
+    os.replace(staged, working)
 
 
 def _drop_schema(url: str) -> None:
@@ -66,30 +103,38 @@ def _drop_schema(url: str) -> None:
 
 
 def _base_config(url, instance) -> dict:
+    """CSRF stays on, as in production: tests post forms with :func:`sdk.testing.submit_form`.
+    Password hashes are real but cheap (the host honours the key only with ``TESTING``)."""
     return {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True,
-            "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+            "TESTING_FAST_PASSWORD_HASHES": True, "SESSION_COOKIE_SECURE": False,
             "STORAGE_DIR": str(instance / "storage")}
 
 
 @pytest.fixture
-def make_app(trialoffice_database, trialoffice_plugins, tmp_path, monkeypatch):
-    """``make_app(plugins=None, **config)``: a fresh app on an empty, migrated database.
+def make_app(trialoffice_database, trialoffice_plugins, trialoffice_app_pool, tmp_path, monkeypatch):
+    """``make_app(plugins=None, **config)``: an app on an empty, migrated database.
 
-    ``plugins`` lists the tool keys to load (None loads every installed and extra tool).
+    ``plugins`` lists the tool keys to load (None loads every installed and extra tool). An app
+    built for an earlier test with the same settings is lent again, as good as new; several
+    calls in one test give several apps (as several processes) on the one database.
     """
     monkeypatch.setenv("TRIALOFFICE_INSTANCE_PATH", str(tmp_path / "instance"))
-    url = trialoffice_database["url"]
-    if trialoffice_database["sqlite_template"]:
-        copy = tmp_path / "test.db"
-        shutil.copy(trialoffice_database["sqlite_template"], copy)
-        url = f"sqlite:///{copy}"
+    database, pool = trialoffice_database, trialoffice_app_pool
+    if database["sqlite_template"]:
+        _fresh_sqlite_copy(database["sqlite_template"], database["sqlite_working"])
+    shutil.rmtree(database["storage"], ignore_errors=True)
+    database["storage"].mkdir()
     created = []
 
     def _make(plugins=None, **config):
-        settings = _base_config(url, tmp_path)
+        settings = _base_config(database["url"], database["storage"].parent)
         settings.update(LOAD_PLUGINS=plugins, **config)
-        app = _app_factory()(settings, extra_plugins=trialoffice_plugins)
-        if not created and not trialoffice_database["sqlite_template"]:
+        key = pool.key(settings, trialoffice_plugins)
+        app = pool.take(key, trialoffice_plugins)
+        if app is None:
+            app = _app_factory()(settings, extra_plugins=trialoffice_plugins)
+            pool.track(app, key)
+        if not created and not database["sqlite_template"]:
             _support(app).reset()
         created.append(app)
         return app
@@ -97,6 +142,7 @@ def make_app(trialoffice_database, trialoffice_plugins, tmp_path, monkeypatch):
     yield _make
     for app in created:
         app.extensions["trialoffice.db"].dispose()
+        pool.give_back(app)
 
 
 @pytest.fixture

@@ -47,3 +47,9 @@ class TestingSupport(ABC):
     @abstractmethod
     def issue_token(self, org: OrgRef, user: UserRef) -> str:
         """A raw API token for ``user`` in ``org``."""
+
+    def recycle(self, extra_plugins: list) -> bool:
+        """Ready this app for another test on a fresh database: drop what it cached from the
+        last test's data. False (the default) when it cannot, or when the plugins it would
+        discover now differ from those it runs: the harness then builds a new app."""
+        return False

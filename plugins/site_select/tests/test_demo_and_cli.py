@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from sdk.testing import post_with_token
+
 from .. import demo_data
 from ..cli import generate
 from ..services.overview import counts
@@ -15,8 +17,8 @@ def test_demo_data_loads_a_deterministic_dataset_that_ranks(world):
     assert numbers["sites"] > 1000 and numbers["history"] > 3000
     presets = world.client.get("/api/v1/o/acme/site_select/presets").get_json()["presets"]
     assert {p["name"] for p in presets} >= {"Balanced (default)", "Fast start-up"}
-    ranked = world.client.post("/api/v1/o/acme/site_select/rank",
-                               json={**RANK_SPEC, "condition": "", "phase": "", "limit": 20}).get_json()
+    ranked = post_with_token(world.client, "/api/v1/o/acme/site_select/rank",
+                             json={**RANK_SPEC, "condition": "", "phase": "", "limit": 20}).get_json()
     assert len(ranked["results"]) == 20 and ranked["eligible"] > 20
     assert ranked["results"][0]["score"] > ranked["results"][-1]["score"]
     assert world.run(world.other, counts)["sites"] == 0

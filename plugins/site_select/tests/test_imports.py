@@ -6,13 +6,17 @@ from __future__ import annotations
 import io
 
 from sdk import services
+from sdk.testing import post_with_token, submit_form
 
 from .aact_samples import GOOD_SITES, files
 
 
 def upload(client, data: dict[str, bytes], url="/o/acme/site_select/imports"):
-    return client.post(url, data={"files": [(io.BytesIO(body), name) for name, body in data.items()]},
-                       content_type="multipart/form-data")
+    """Through the imports page's form, or to the API with the session cookie."""
+    form = {"files": [(io.BytesIO(body), name) for name, body in data.items()]}
+    if url.startswith("/api/"):
+        return post_with_token(client, url, form)
+    return submit_form(client, url, form)
 
 
 def sites(world, client=None):

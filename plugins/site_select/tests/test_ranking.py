@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sdk.testing import post_with_token
+
+from .pages import rank_on_page
 from .seeds import RANK_SPEC, seed_cardiology
 
 
@@ -14,7 +17,7 @@ def seeded(world):
 
 
 def rank(world, body, client=None):
-    return (client or world.client).post("/api/v1/o/acme/site_select/rank", json=body)
+    return post_with_token(client or world.client, "/api/v1/o/acme/site_select/rank", json=body)
 
 
 def test_api_ranks_sites_with_scores_components_reasons_and_forecast(seeded):
@@ -83,7 +86,7 @@ def test_bad_spec_is_422_with_the_reason(seeded, body, problem):
 
 
 def test_body_that_is_not_a_json_object_is_400(seeded):
-    r = seeded.client.post("/api/v1/o/acme/site_select/rank", data="[1, 2]", content_type="application/json")
+    r = post_with_token(seeded.client, "/api/v1/o/acme/site_select/rank", json=[1, 2])
     assert r.status_code == 400
     assert "JSON object" in r.get_json()["message"]
 
@@ -91,7 +94,7 @@ def test_body_that_is_not_a_json_object_is_400(seeded):
 def test_rank_pages_show_form_results_explanations_and_forecast(seeded):
     form = seeded.client.get("/o/acme/site_select/rank")
     assert form.status_code == 200 and 'name="weight_startup"' in form.get_data(as_text=True)
-    r = seeded.client.post("/o/acme/site_select/rank/results", data={**RANK_SPEC, "countries": "DE, FR"})
+    r = rank_on_page(seeded.client, {**RANK_SPEC, "countries": "DE, FR"})
     page = r.get_data(as_text=True)
     assert r.status_code == 200
     assert "Berlin Heart Center" in page and "Madrid Cardiac Unit" not in page
@@ -100,7 +103,7 @@ def test_rank_pages_show_form_results_explanations_and_forecast(seeded):
 
 
 def test_rank_page_with_bad_spec_shows_the_message_and_the_form(seeded):
-    r = seeded.client.post("/o/acme/site_select/rank/results", data={**RANK_SPEC, "target_enrollment": "0"})
+    r = rank_on_page(seeded.client, {**RANK_SPEC, "target_enrollment": "0"})
     assert r.status_code == 422
     page = r.get_data(as_text=True)
     assert "target enrollment must be positive" in page and 'name="target_enrollment"' in page

@@ -8,6 +8,9 @@ import zlib
 
 import pytest
 
+from sdk.testing import post_with_token, submit_form
+
+from .pages import rank_on_page, shortlist_from_results
 from .seeds import RANK_SPEC, seed_cardiology
 
 
@@ -19,7 +22,7 @@ def seeded(world):
 
 def save_shortlist(world, names, name="HF-3 Europe"):
     spec = {**RANK_SPEC, "title": "Heart failure phase 3"}
-    r = world.client.post("/o/acme/site_select/shortlists", data={
+    r = shortlist_from_results(world.client, RANK_SPEC, {
         "spec_json": json.dumps(spec), "name": name, "trial_ref": "HF-301",
         "site_ids": [str(world.ids[n]) for n in names]})
     assert r.status_code == 302, r.get_data(as_text=True)
@@ -38,11 +41,11 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_results_page_saves_the_ticked_sites_as_a_shortlist(seeded):
-    results = seeded.client.post("/o/acme/site_select/rank/results", data=RANK_SPEC).get_data(as_text=True)
+    results = rank_on_page(seeded.client, RANK_SPEC).get_data(as_text=True)
     spec_json = re.search(r'name="spec_json" value="([^"]*)"', results).group(1).replace("&#34;", '"')
     ids = re.findall(r'name="site_ids" value="(\d+)"[^>]*checked', results)
-    r = seeded.client.post("/o/acme/site_select/shortlists",
-                           data={"spec_json": spec_json, "name": "From results", "site_ids": ids[:2]})
+    r = shortlist_from_results(seeded.client, RANK_SPEC,
+                               {"spec_json": spec_json, "name": "From results", "site_ids": ids[:2]})
     assert r.status_code == 302
     page = seeded.client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Shortlist From results" in page and "Berlin Heart Center" in page
@@ -76,30 +79,31 @@ def test_bad_shortlist_input_is_refused_and_nothing_saved(seeded):
              ({"spec_json": json.dumps({**RANK_SPEC, "target_enrollment": -3}), "name": "X",
                "site_ids": [berlin]}, "target enrollment must be positive")]
     for data, message in cases:
-        r = seeded.client.post("/o/acme/site_select/shortlists", data=data)
+        r = shortlist_from_results(seeded.client, RANK_SPEC, data)
         assert r.status_code == 422 and message in r.get_data(as_text=True), message
     save_shortlist(seeded, ["Berlin Heart Center"], name="Once")
-    r = seeded.client.post("/o/acme/site_select/shortlists",
-                           data={"spec_json": json.dumps(RANK_SPEC), "name": "Once", "site_ids": [berlin]})
+    r = shortlist_from_results(seeded.client, RANK_SPEC,
+                               {"spec_json": json.dumps(RANK_SPEC), "name": "Once", "site_ids": [berlin]})
     assert r.status_code == 422 and "already exists" in r.get_data(as_text=True)
     assert len(seeded.client.get("/api/v1/o/acme/site_select/shortlists").get_json()["shortlists"]) == 1
 
 
 def test_shortlist_api_create_show_and_remove(seeded):
     ids = [seeded.ids["Lyon Heart Institute"], seeded.ids["Berlin Heart Center"]]
-    r = seeded.client.post("/api/v1/o/acme/site_select/shortlists",
-                           json={"name": "API list", "trial_ref": "HF-302", "spec": RANK_SPEC, "site_ids": ids})
+    r = post_with_token(seeded.client, "/api/v1/o/acme/site_select/shortlists",
+                        json={"name": "API list", "trial_ref": "HF-302", "spec": RANK_SPEC, "site_ids": ids})
     assert r.status_code == 201
     shortlist_id = r.get_json()["shortlist"]["id"]
     shown = seeded.client.get(f"/api/v1/o/acme/site_select/shortlists/{shortlist_id}").get_json()
     assert [row["site_id"] for row in shown["results"]] == ids
     assert shown["forecast"]["per_site"][0]["site_id"] == ids[0]
-    bad = seeded.client.post("/api/v1/o/acme/site_select/shortlists",
-                             json={"name": "Bad", "spec": RANK_SPEC, "site_ids": "all"})
+    bad = post_with_token(seeded.client, "/api/v1/o/acme/site_select/shortlists",
+                          json={"name": "Bad", "spec": RANK_SPEC, "site_ids": "all"})
     assert bad.status_code == 422 and "site_ids must be a list" in bad.get_json()["message"]
-    removed = seeded.client.post(f"/o/acme/site_select/shortlists/{shortlist_id}/sites/{ids[0]}/remove")
+    page = f"/o/acme/site_select/shortlists/{shortlist_id}"
+    removed = submit_form(seeded.client, page, {}, action=f"{page}/sites/{ids[0]}/remove")
     assert removed.status_code == 302
-    last = seeded.client.post(f"/o/acme/site_select/shortlists/{shortlist_id}/sites/{ids[1]}/remove")
+    last = submit_form(seeded.client, page, {}, action=f"{page}/sites/{ids[1]}/remove")
     assert last.status_code == 422 and "at least one site" in last.get_data(as_text=True)
 
 
@@ -109,19 +113,19 @@ def test_hand_off_is_offered_only_with_pmcp_and_emits_the_activation_event(seede
     shortlist_id = save_shortlist(seeded, ["Berlin Heart Center", "Lyon Heart Institute"])
     url = f"/o/acme/site_select/shortlists/{shortlist_id}"
     assert "Hand to project planning" not in seeded.client.get(url).get_data(as_text=True)
-    refused = seeded.client.post(f"{url}/hand-off")
+    refused = post_with_token(seeded.client, f"{url}/hand-off")  # the page does not offer it
     assert refused.status_code == 422 and "pmcp" in refused.get_data(as_text=True)
     assert pmcp_stub.received == []
 
     grant_license(seeded.acme, "pmcp", enable=True)
     assert "Hand to project planning" in seeded.client.get(url).get_data(as_text=True)
-    assert seeded.client.post(f"{url}/hand-off").status_code == 302
+    assert submit_form(seeded.client, url, {}, action=f"{url}/hand-off").status_code == 302
     [event] = pmcp_stub.received
     assert event.name == "site_select.activation_requested" and event.org_id == seeded.acme.id
     assert event.payload["trial_ref"] == "HF-301" and event.payload["target_enrollment"] == 60
     assert [s["name"] for s in event.payload["sites"]] == ["Berlin Heart Center", "Lyon Heart Institute"]
     assert event.payload["sites"][0]["site_ref"] == str(seeded.ids["Berlin Heart Center"])
     assert event.payload["sites"][0]["expected_rate"] > 0
-    again = seeded.client.post(f"{url}/hand-off")
+    again = post_with_token(seeded.client, f"{url}/hand-off")
     assert again.status_code == 422 and "already handed" in again.get_data(as_text=True)
     assert len(pmcp_stub.received) == 1

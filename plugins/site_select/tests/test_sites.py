@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sdk import services
+from sdk.testing import post_with_token, submit_form
 
 from .seeds import add_site, seed_cardiology
 
@@ -15,6 +16,10 @@ HISTORY = {"trial_ref": "HF-900", "phase": "Phase 3", "therapeutic_area": "cardi
            "condition": "Heart Failure", "selected_on": "2023-01-02", "activated_on": "2023-02-01",
            "first_subject_in": "2023-02-20", "last_subject_in": "2023-12-01", "screened": "50",
            "enrolled": "28", "target": "30", "queries_per_100": "2.5", "deviations": "1"}
+
+
+def add_site_on_page(client, form):
+    return submit_form(client, "/o/acme/site_select/sites/new", form)
 
 
 def listed_names(page: str) -> list[str]:
@@ -50,12 +55,12 @@ def test_directory_pages(world):
 
 
 def test_add_a_site_and_its_history_by_hand(world):
-    r = world.client.post("/o/acme/site_select/sites", data=NEW_SITE)
+    r = add_site_on_page(world.client, NEW_SITE)
     assert r.status_code == 302
     site_url = r.headers["Location"]
     profile = world.client.get(site_url).get_data(as_text=True)
     assert "Vienna General Hospital" in profile and "Austria (AT)" in profile and "No trial history yet" in profile
-    r = world.client.post(site_url.rstrip("/") + "/history", data=HISTORY)
+    r = submit_form(world.client, site_url.rstrip("/") + "/history/new", HISTORY)
     assert r.status_code == 302
     profile = world.client.get(site_url).get_data(as_text=True)
     assert "HF-900" in profile and ">manual<" in profile
@@ -70,15 +75,15 @@ def test_add_a_site_and_its_history_by_hand(world):
 
 def test_bad_site_input_is_refused_with_every_reason(world):
     bad = {**NEW_SITE, "name": "", "country": "Atlantis", "lat": "north", "lon": "200"}
-    r = world.client.post("/o/acme/site_select/sites", data=bad)
+    r = add_site_on_page(world.client, bad)
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     for reason in ("name is required", "country must be an ISO 3166 country", "latitude must be a number",
                    "longitude must be between -180 and 180"):
         assert reason in page
     assert 'value="Atlantis"' in page
-    world.client.post("/o/acme/site_select/sites", data=NEW_SITE)
-    twice = world.client.post("/o/acme/site_select/sites", data=NEW_SITE)
+    add_site_on_page(world.client, NEW_SITE)
+    twice = add_site_on_page(world.client, NEW_SITE)
     assert twice.status_code == 422 and "already in the site master" in twice.get_data(as_text=True)
     assert world.client.get("/api/v1/o/acme/site_select/sites").get_json()["total"] == 1
 
@@ -94,12 +99,13 @@ def test_bad_history_input_is_refused_and_nothing_saved(world):
              ({**HISTORY, "phase": "Phase 7"}, "unknown trial phase"),
              ({**HISTORY, "therapeutic_area": "", "condition": ""}, "therapeutic area is required")]
     for data, reason in cases:
-        r = world.client.post(url, data=data)
+        r = submit_form(world.client, f"{url}/new", data)
         assert r.status_code == 422 and reason in r.get_data(as_text=True), reason
-    api = world.client.post(f"/api/v1/o/acme/site_select/sites/{site_id}/history", json={**HISTORY, "target": "x"})
+    api = post_with_token(world.client, f"/api/v1/o/acme/site_select/sites/{site_id}/history",
+                          json={**HISTORY, "target": "x"})
     assert api.status_code == 422 and api.get_json()["problems"] == ["target must be a whole number"]
-    assert world.client.post(url, data=HISTORY).status_code == 302
-    again = world.client.post(url, data=HISTORY)
+    assert submit_form(world.client, f"{url}/new", HISTORY).status_code == 302
+    again = submit_form(world.client, f"{url}/new", HISTORY)
     assert again.status_code == 422 and "already has history for trial HF-900" in again.get_data(as_text=True)
     profile = world.client.get(f"/o/acme/site_select/sites/{site_id}").get_data(as_text=True)
     assert profile.count("HF-900") == 1

@@ -6,11 +6,13 @@ import json
 
 import pytest
 
+from sdk.testing import post_with_token
 from sdk.testing.support import EXTENSION_KEY
 
 from ..domain import Weights
 from ..services.presets import save_preset
 from ..services.shortlists import create_shortlist
+from .pages import rank_on_page
 from .seeds import RANK_SPEC, seed_cardiology
 
 
@@ -36,19 +38,21 @@ def test_other_org_sees_none_of_acme_data_in_pages(acme_data):
     assert client.get(f"/o/other/site_select/shortlists/{shortlist}/report.pdf").status_code == 404
     assert "Acme HF list" not in client.get("/o/other/site_select/shortlists").get_data(as_text=True)
     assert "Acme secret weights" not in client.get("/o/other/site_select/rank").get_data(as_text=True)
-    results = client.post("/o/other/site_select/rank/results", data=RANK_SPEC).get_data(as_text=True)
+    ranked = rank_on_page(client, RANK_SPEC, org="other")
+    assert ranked.status_code == 200
+    results = ranked.get_data(as_text=True)
     assert "Berlin Heart Center" not in results
 
 
 def test_other_org_cannot_change_acme_data(acme_data):
     w, client = acme_data, acme_data.other_client
     berlin, shortlist, preset = (w.data["sites"]["Berlin Heart Center"], w.data["shortlist"], w.data["preset"])
-    assert client.post(f"/o/other/site_select/sites/{berlin}/history",
-                       data={"trial_ref": "X", "therapeutic_area": "cardiology"}).status_code == 404
-    assert client.post(f"/o/other/site_select/shortlists/{shortlist}/delete").status_code == 404
-    assert client.post(f"/o/other/site_select/shortlists/{shortlist}/hand-off").status_code == 404
-    assert client.post(f"/o/other/site_select/presets/{preset}/delete").status_code == 404
-    r = client.post("/o/other/site_select/shortlists", data={
+    assert post_with_token(client, f"/o/other/site_select/sites/{berlin}/history",
+                           {"trial_ref": "X", "therapeutic_area": "cardiology"}).status_code == 404
+    assert post_with_token(client, f"/o/other/site_select/shortlists/{shortlist}/delete").status_code == 404
+    assert post_with_token(client, f"/o/other/site_select/shortlists/{shortlist}/hand-off").status_code == 404
+    assert post_with_token(client, f"/o/other/site_select/presets/{preset}/delete").status_code == 404
+    r = post_with_token(client, "/o/other/site_select/shortlists", {
         "spec_json": json.dumps(RANK_SPEC), "name": "Steal", "site_ids": [str(berlin)]})
     assert r.status_code == 422 and "unknown site id" in r.get_data(as_text=True)
     assert "Acme HF list" in w.client.get(f"/o/acme/site_select/shortlists/{shortlist}").get_data(as_text=True)
@@ -81,7 +85,7 @@ def test_api_isolation_with_tokens(acme_data):
 
 def test_same_site_name_in_two_organizations_is_two_sites(world):
     world.run(world.acme, seed_cardiology)
-    r = world.other_client.post("/api/v1/o/other/site_select/sites",
-                                json={"name": "Berlin Heart Center", "country": "DE", "city": "Berlin"})
+    r = post_with_token(world.other_client, "/api/v1/o/other/site_select/sites",
+                        json={"name": "Berlin Heart Center", "country": "DE", "city": "Berlin"})
     assert r.status_code == 201
     assert world.client.get("/api/v1/o/acme/site_select/sites").get_json()["total"] == 4

@@ -1,0 +1,18 @@
+"""Posting site_select's forms from the pages that show them, CSRF token included."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from sdk.testing import submit_form
+
+
+def rank_on_page(client, form: dict, org: str = "acme"):
+    """Post the rank form of the ranking page."""
+    page = f"/o/{org}/site_select/rank"
+    return submit_form(client, page, form, action=f"{page}/results")
+
+
+def shortlist_from_results(client, spec: dict, form: dict, org: str = "acme"):
+    """Save a shortlist through the form on the results page of ``spec`` (its shared link)."""
+    results = f"/o/{org}/site_select/rank/results?{urlencode(spec)}"
+    return submit_form(client, results, form, action=f"/o/{org}/site_select/shortlists")
