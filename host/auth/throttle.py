@@ -1,13 +1,17 @@
-"""Login throttling kept in the database, so every process and machine sees the same counts.
+"""Sign-in back-off kept in the database, so every process and machine sees the same counts.
 
-Each checked attempt is a ``LoginAttempt`` row. An email is locked after
-``LOGIN_THROTTLE_ATTEMPTS`` failures within ``LOGIN_THROTTLE_MINUTES`` (a success clears the
-count); a remote address after ``LOGIN_THROTTLE_ADDRESS_ATTEMPTS`` failures in the same window,
-whatever the emails. Refused attempts are not recorded: the lock lifts when the failures that
-caused it leave the window, however often someone keeps trying meanwhile.
+Failures are counted per (email, client address) and per client address, never per email alone:
+someone guessing a password from elsewhere slows down only their own address, and the owner still
+signs in from theirs. Each key has a few free failures within the window; after that every
+further failure doubles the wait before the next attempt, up to a ceiling. A success clears the
+(email, address) count but not the address's own: signing in to one's own account must not buy
+more guesses at others. Refused attempts are not recorded, so retrying early does not lengthen
+the wait. The refusal depends only on the typed email and the address, never on whether an
+account exists.
 """
 from __future__ import annotations
 
+import ipaddress
 import math
 import random
 from dataclasses import dataclass
@@ -19,23 +23,34 @@ from sdk.models import utcnow
 
 from ..models import LoginAttempt
 
-DEFAULT_ADDRESS_ATTEMPTS = 20
 KEEP_ATTEMPTS = timedelta(days=30)
 PRUNE_CHANCE = 0.01
+MAX_DOUBLINGS = 30  # keeps 2**n finite; the ceiling is reached long before
 
 
 @dataclass(frozen=True)
 class ThrottleLimits:
-    email_failures: int = 5
-    address_failures: int = DEFAULT_ADDRESS_ATTEMPTS
-    window: timedelta = timedelta(minutes=15)
+    free_failures: int = 5
+    address_free_failures: int = 20
+    first_wait: timedelta = timedelta(seconds=30)
+    longest_wait: timedelta = timedelta(minutes=15)
+    window: timedelta = timedelta(minutes=60)
 
     @classmethod
     def from_config(cls, config) -> "ThrottleLimits":
-        return cls(email_failures=int(config.get("LOGIN_THROTTLE_ATTEMPTS", 5)),
-                   address_failures=int(config.get("LOGIN_THROTTLE_ADDRESS_ATTEMPTS",
-                                                   DEFAULT_ADDRESS_ATTEMPTS)),
-                   window=timedelta(minutes=int(config.get("LOGIN_THROTTLE_MINUTES", 15))))
+        """The limits set by ``TRIALOFFICE_LOGIN_*`` (see host/config.py)."""
+        return cls(free_failures=config["LOGIN_FREE_FAILURES"],
+                   address_free_failures=config["LOGIN_ADDRESS_FREE_FAILURES"],
+                   first_wait=timedelta(seconds=config["LOGIN_FIRST_WAIT_SECONDS"]),
+                   longest_wait=timedelta(minutes=config["LOGIN_LONGEST_WAIT_MINUTES"]),
+                   window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]))
+
+    def wait_after(self, failures: int, free: int) -> timedelta:
+        """How long to wait after the last of ``failures``, when ``free`` of them cost nothing."""
+        if failures < free:
+            return timedelta(0)
+        doublings = min(failures - free, MAX_DOUBLINGS)
+        return min(self.longest_wait, self.first_wait * 2 ** doublings)
 
 
 @dataclass(frozen=True)
@@ -44,53 +59,66 @@ class Refusal:
     retry_after: int  # seconds
 
 
-def _last_success(session, email: str, since: datetime) -> datetime | None:
-    return session.scalar(select(func.max(LoginAttempt.at)).where(
-        LoginAttempt.email == email, LoginAttempt.succeeded.is_(True), LoginAttempt.at > since))
+def address_key(remote_addr: str) -> str:
+    """The address failures are counted under: an IPv6 client's /64, since one host holds it all."""
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return (remote_addr or "")[:64]
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
-def _seconds_locked(session, criterion, since: datetime, limit: int, window: timedelta,
-                    now: datetime) -> int | None:
-    """Seconds until fewer than ``limit`` failures remain in the window, or None if already so.
-
-    The ``limit``-th newest failure is the one whose leaving the window lifts the lock.
-    """
-    pivot = session.scalar(
-        select(LoginAttempt.at)
-        .where(criterion, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)
-        .order_by(LoginAttempt.at.desc()).offset(max(limit, 1) - 1).limit(1))
-    if pivot is None:
+def _seconds_to_wait(session, criterion, since: datetime, free: int, limits: ThrottleLimits,
+                     now: datetime) -> int | None:
+    """Seconds until the next attempt under ``criterion`` is allowed, or None if it is now."""
+    failures, last = session.execute(
+        select(func.count(), func.max(LoginAttempt.at))
+        .where(criterion, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)).one()
+    wait = limits.wait_after(failures, free)
+    if not wait or last is None or last + wait <= now:
         return None
-    return max(1, math.ceil((pivot + window - now).total_seconds()))
+    return max(1, math.ceil((last + wait - now).total_seconds()))
 
 
-def _minutes(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
+def _last_success(session, email: str, address: str, since: datetime) -> datetime | None:
+    return session.scalar(select(func.max(LoginAttempt.at)).where(
+        LoginAttempt.email == email, LoginAttempt.remote_addr == address,
+        LoginAttempt.succeeded.is_(True), LoginAttempt.at > since))
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def login_refusal(session, email: str, remote_addr: str, limits: ThrottleLimits,
                   now: datetime | None = None) -> Refusal | None:
-    """Why a login attempt must be refused before the password is even checked, or None."""
+    """Why a sign-in attempt must be refused before the password is even checked, or None."""
     now = now or utcnow()
     window_start = now - limits.window
-    since = _last_success(session, email, window_start) or window_start
-    wait = _seconds_locked(session, LoginAttempt.email == email, since, limits.email_failures,
-                           limits.window, now)
-    if wait:
-        return Refusal("Too many failed sign-in attempts for this email. "
-                       f"Try again in {_minutes(wait)}.", wait)
-    if remote_addr:
-        wait = _seconds_locked(session, LoginAttempt.remote_addr == remote_addr, window_start,
-                               limits.address_failures, limits.window, now)
+    address = address_key(remote_addr)
+    if address:
+        wait = _seconds_to_wait(session, LoginAttempt.remote_addr == address, window_start,
+                                limits.address_free_failures, limits, now)
         if wait:
             return Refusal("Too many failed sign-in attempts from your network. "
-                           f"Try again in {_minutes(wait)}.", wait)
+                           f"Try again in {_wait_text(wait)}.", wait)
+    since = _last_success(session, email, address, window_start) or window_start
+    wait = _seconds_to_wait(session, (LoginAttempt.email == email) & (LoginAttempt.remote_addr == address),
+                            since, limits.free_failures, limits, now)
+    if wait:
+        return Refusal(f"Too many failed sign-in attempts. Try again in {_wait_text(wait)}.", wait)
     return None
 
 
 def record_attempt(session, email: str, remote_addr: str, succeeded: bool) -> None:
-    session.add(LoginAttempt(email=email[:254], remote_addr=(remote_addr or "")[:64],
+    session.add(LoginAttempt(email=email[:254], remote_addr=address_key(remote_addr),
                              succeeded=succeeded, at=utcnow()))
 
 

@@ -20,6 +20,8 @@ from .throttle import ThrottleLimits, login_refusal, prune_now_and_then, record_
 bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "The email or password is wrong."
+DEACTIVATED = ("This account is deactivated. Ask an administrator of your organization "
+               "or of the platform to reactivate it.")
 RACE_MESSAGE = "That email or short name was taken a moment ago. Choose another and try again."
 
 
@@ -28,22 +30,23 @@ def _dummy_hash() -> str:
     return hash_password("no account has this password 0")
 
 
-def authenticate(session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None; as slow for unknown emails."""
+def user_with_password(session, email: str, password: str) -> User | None:
+    """The user with this email and password, active or not, or None; as slow for unknown emails.
+
+    The caller refuses a deactivated user: saying so only after the right password tells a
+    guesser nothing."""
     user = session.scalar(select(User).where(User.email == email))  # stored lower-case
     if user is None:
         verify_password(_dummy_hash(), password)
         return None
-    if not verify_password(user.password_hash, password) or not user.is_active:
-        return None
-    return user
+    return user if verify_password(user.password_hash, password) else None
 
 
-def audit_sign_in(session, email: str, user) -> None:
+def audit_sign_in(session, email: str, user, *, reason: str | None = None) -> None:
     """Sign-ins and failed sign-ins go to the platform's chain (21 CFR 11 / ICH E6 4.2)."""
     if user is None:
         record_event(session, org_id=None, tool="host", entity_type="user", entity_id=email,
-                     action="login_failed")
+                     action="login_failed", reason=reason)
         return
     with acting_as("user", str(user.id), user.email):
         record_event(session, org_id=None, tool="host", entity_type="user", entity_id=str(user.id),
@@ -57,7 +60,7 @@ def _login_page(status: int = 200, *, email: str = "", next_url: str | None = No
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = safe_next_url(request.values.get("next"))
-    if request.method == "GET":
+    if request.method != "POST":
         if current_user.is_authenticated:
             return redirect(next_url or url_for("home.index"))
         return _login_page(next_url=next_url)
@@ -77,14 +80,17 @@ def login():
         response = make_response(_login_page(429, email=email, next_url=next_url))
         response.headers["Retry-After"] = str(refusal.retry_after)
         return response
-    user = authenticate(session, email, password)
+    user = user_with_password(session, email, password)
+    deactivated = user is not None and not user.is_active
+    if deactivated:
+        user = None
     record_attempt(session, email, remote_addr, succeeded=user is not None)
-    audit_sign_in(session, email, user)
+    audit_sign_in(session, email, user, reason="account deactivated" if deactivated else None)
     prune_now_and_then(session)
     session.commit()
     if user is None:
-        flash(WRONG_CREDENTIALS, "error")
-        return _login_page(400, email=email, next_url=next_url)
+        flash(DEACTIVATED if deactivated else WRONG_CREDENTIALS, "error")
+        return _login_page(403 if deactivated else 400, email=email, next_url=next_url)
     login_user(user)
     return redirect(next_url or url_for("home.index"))
 
@@ -116,7 +122,7 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.new_org"))
     values = _signup_values()
-    if request.method == "GET":
+    if request.method != "POST":
         return _signup_page(values)
     session = db_session()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sdk.audit import audited
@@ -39,9 +39,11 @@ class User(UserMixin, Base):
 
 
 class LoginAttempt(Base):
-    """One login attempt; recent failures per email throttle further attempts (across processes)."""
+    """One sign-in attempt; recent failures per (email, address) and per address slow further
+    attempts down, in every process (host/auth/throttle.py)."""
 
     __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_remote_addr_at", "remote_addr", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True, nullable=False)
