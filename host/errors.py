@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .db import get_db
 from .orgctx import wants_json
+from .request_limits import too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ def init_errors(app: Flask) -> None:
         message = exc.description or exc.name
         if exc.code == 401:
             message = "Authentication required: send 'Authorization: Bearer <token>'."
+        elif exc.code == 413:
+            message = too_large_message()
         return _respond(exc.code or 500, exc.name, message)
 
     @app.errorhandler(Exception)

@@ -18,12 +18,12 @@ from .manifest import (
 from .models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
 from .services import OrgRef, Services, UserRef, services
 from .tenancy import TenantScopeError, all_organizations, org_scope
-from .views import NavItem, Widget, requires_permission
+from .views import NavItem, Widget, requires_permission, upload_limit
 
 __all__ = [
     "Base", "CATEGORIES", "CURRENT_API_LEVEL", "DomainEvent", "EVENT_CATALOG", "Manifest",
     "ManifestError", "NavItem", "OrgRef", "Permission", "Plan", "SUPPORTED_API_LEVELS",
     "Services", "SettingField", "TenantMixin", "TenantScopeError", "TimestampMixin",
     "UTCDateTime", "UserRef", "Widget", "all_organizations", "declare_event", "hookimpl",
-    "hookspec", "org_scope", "requires_permission", "services", "utcnow",
+    "hookspec", "org_scope", "requires_permission", "services", "upload_limit", "utcnow",
 ]

@@ -1,8 +1,7 @@
-"""Audit trail exports: CSV (exact, one row per changed field) and a printable PDF report."""
+"""Audit trail exports: CSV (one row per changed field, text that a spreadsheet would run as a
+formula quoted) and a printable PDF report."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
@@ -15,25 +14,13 @@ _FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                     "/usr/share/fonts/dejavu/DejaVuSans.ttf")
 
 
-def csv_lines(entries, org_slugs: dict):
-    """Yield the CSV text line by line (streamed to the client)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush():
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return value
-
-    writer.writerow(CSV_HEADER)
-    yield flush()
+def csv_rows(entries, org_slugs: dict):
+    """One CSV row per changed field, in :data:`CSV_HEADER` order (written by ``sdk.csv_export``)."""
     for e in entries:
         for field, old, new in change_rows(e):
-            writer.writerow([org_slugs.get(e.org_id, "platform"), e.seq, e.at.isoformat(), e.actor_type,
-                             e.actor_label, e.tool, e.entity_type, e.entity_id, e.action, field, old, new,
-                             e.reason or "", e.request_id or "", e.hash])
-        yield flush()
+            yield [org_slugs.get(e.org_id, "platform"), e.seq, e.at.isoformat(), e.actor_type, e.actor_label,
+                   e.tool, e.entity_type, e.entity_id, e.action, field, old, new, e.reason or "",
+                   e.request_id or "", e.hash]
 
 
 def pdf_report(entries, *, title: str, subtitle_lines: list[str]) -> bytes:

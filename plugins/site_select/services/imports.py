@@ -9,7 +9,7 @@ leaves nothing behind.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from sqlalchemy import insert, select
@@ -23,6 +23,18 @@ from .errors import SiteSelectError
 from .loading import load_sites
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+UPLOAD_LIMIT = len(AACT_FILES) * MAX_FILE_BYTES + 64 * 1024
+"""Bytes one import request may carry: every AACT file at its largest, plus the form around them."""
+
+
+def read_uploads(uploads: Iterable) -> dict[str, bytes]:
+    """The uploaded files (werkzeug ``FileStorage``) by their base name, each read no further than
+    one byte past :data:`MAX_FILE_BYTES`, which is enough for :func:`decode_uploads` to refuse it."""
+    files = {}
+    for upload in uploads:
+        if upload and upload.filename:
+            files[upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]] = upload.read(MAX_FILE_BYTES + 1)
+    return files
 
 
 def decode_uploads(files: Mapping[str, bytes]) -> dict[str, str]:

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from sdk import requires_permission
+from sdk import requires_permission, upload_limit
 
 from ..domain import AACT_FILES
 from ..services import SiteSelectError
-from ..services.imports import get_batch, import_aact, list_batches
+from ..services.imports import UPLOAD_LIMIT, get_batch, import_aact, list_batches, read_uploads
 from . import bp
 from .common import commit, found, refuse
-
-
-def _uploads() -> dict[str, bytes]:
-    """Uploaded files by their AACT name; a file field may carry several files."""
-    files = {}
-    for storage in request.files.getlist("files"):
-        if storage and storage.filename:
-            files[storage.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]] = storage.read()
-    return files
 
 
 @bp.get("/imports")
@@ -30,9 +21,10 @@ def imports():
 
 @bp.post("/imports")
 @requires_permission("import")
+@upload_limit(UPLOAD_LIMIT)
 def upload():
     try:
-        batch = import_aact(_uploads())
+        batch = import_aact(read_uploads(request.files.getlist("files")))
         commit()
     except SiteSelectError as exc:
         return refuse(exc, "site_select/imports.html", batches=list_batches(), aact_files=AACT_FILES)

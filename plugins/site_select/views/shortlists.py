@@ -7,13 +7,15 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from sdk import requires_permission
+from sdk.csv_export import attachment_filename, csv_response
+from sdk.numbers import row_id
 
 from .. import charts
 from ..domain import WEIGHT_NAMES, country_name
 from ..services import SiteSelectError
 from ..services import shortlists as shortlist_service
 from ..services.evaluation import evaluate_shortlist
-from ..services.exports import shortlist_csv
+from ..services.exports import SHORTLIST_CSV_HEADER, shortlist_rows
 from ..services.report_pdf import shortlist_pdf
 from ..services.specs import parse_spec, parse_weights, spec_to_dict
 from . import bp
@@ -22,11 +24,6 @@ from .common import INVALID, commit, flash_refusal, found
 
 def _shortlist(shortlist_id: int):
     return found(shortlist_service.get_shortlist(shortlist_id))
-
-
-def _filename(shortlist, extension: str) -> str:
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in shortlist.name)[:60] or "shortlist"
-    return f"{safe}.{extension}"
 
 
 @bp.get("/shortlists")
@@ -49,7 +46,7 @@ def create_shortlist():
         if spec_data is None:
             raise SiteSelectError("the trial spec of this ranking was lost; rank again")
         spec, weights = parse_spec(spec_data), parse_weights(spec_data)
-        site_ids = [int(v) for v in request.form.getlist("site_ids") if v.isdigit()]
+        site_ids = [i for i in map(row_id, request.form.getlist("site_ids")) if i is not None]
         shortlist = shortlist_service.create_shortlist(
             request.form.get("name", ""), spec_to_dict(spec, weights, title=request.form.get("title", "")[:300]),
             site_ids, trial_ref=request.form.get("trial_ref", ""))
@@ -83,16 +80,16 @@ def _render_shortlist(shortlist, status: int = 200):
 @requires_permission("view")
 def export_csv(shortlist_id: int):
     shortlist = _shortlist(shortlist_id)
-    return Response(shortlist_csv(evaluate_shortlist(shortlist)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(shortlist, "csv")}"'})
+    return csv_response(SHORTLIST_CSV_HEADER, shortlist_rows(evaluate_shortlist(shortlist)), shortlist.name)
 
 
 @bp.get("/shortlists/<int:shortlist_id>/report.pdf")
 @requires_permission("view")
 def export_pdf(shortlist_id: int):
     shortlist = _shortlist(shortlist_id)
+    name = attachment_filename(shortlist.name, "pdf")
     return Response(shortlist_pdf(evaluate_shortlist(shortlist)), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(shortlist, "pdf")}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.post("/shortlists/<int:shortlist_id>/hand-off")
