@@ -12,11 +12,17 @@ from .compliance import init_compliance
 from .config import load_config
 from .db import Database
 from .errors import init_errors
+from .json_provider import BoundedJSONProvider
+from .proxy import init_proxy
+from .request_limits import init_request_limits
 from .runtime.gating import mount_tools
 from .runtime.registry import PluginRegistry
 from .runtime.toolstate import ToolStateCache, install_version_bump
+from .security_headers import init_security_headers
 from .services import install_services
 from .templating import init_templating
+from .text_guard import init_text_guard
+from .url_converters import init_url_converters
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +31,13 @@ def create_app(config: dict | None = None, extra_plugins: list | None = None) ->
     """Build the app. ``config`` overrides the environment; ``extra_plugins`` are plugin
     modules registered as if found through entry points (the test suite's tools)."""
     app = Flask("host", instance_path=os.environ.get("TRIALOFFICE_INSTANCE_PATH") or None)
+    app.json = BoundedJSONProvider(app)
+    init_url_converters(app)  # before any rule is added: tool blueprints get it too
     app.config.update(load_config(app.instance_path, config))
+    init_proxy(app)
+    init_security_headers(app)
+    init_request_limits(app)
+    init_text_guard(app)
 
     database = Database(app.config["DATABASE_URL"])
     install_version_bump(database.session.session_factory)

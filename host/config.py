@@ -6,6 +6,8 @@ import secrets
 from pathlib import Path
 
 BILLING_BACKENDS = ("manual", "stripe")
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+"""Bytes a request may carry unless the view declares its own limit (``sdk.views.upload_limit``)."""
 
 
 def _secret_key(instance: Path) -> str:
@@ -44,6 +46,17 @@ def _stripe_config(env) -> dict:
     }
 
 
+#: Sign-in back-off (host/auth/throttle.py): setting, default, smallest allowed.
+LOGIN_THROTTLE_SETTINGS = (("LOGIN_FREE_FAILURES", "5", 1), ("LOGIN_ADDRESS_FREE_FAILURES", "20", 1),
+                           ("LOGIN_FIRST_WAIT_SECONDS", "30", 1), ("LOGIN_LONGEST_WAIT_MINUTES", "15", 1),
+                           ("LOGIN_FAILURE_WINDOW_MINUTES", "60", 1))
+
+
+def _login_throttle_config(env) -> dict:
+    return {key: _whole_number(f"TRIALOFFICE_{key}", env.get(f"TRIALOFFICE_{key}", default), minimum)
+            for key, default, minimum in LOGIN_THROTTLE_SETTINGS}
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     env = os.environ
     overrides = dict(overrides or {})
@@ -63,13 +76,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": env.get("TRIALOFFICE_INSECURE_COOKIES") != "1"
         and env.get("TRIALOFFICE_DEV") != "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "LOGIN_THROTTLE_ATTEMPTS": 5,
-        "LOGIN_THROTTLE_MINUTES": 15,
+        **_login_throttle_config(env),
+        "TRUSTED_PROXIES": _whole_number("TRIALOFFICE_TRUSTED_PROXIES",
+                                         env.get("TRIALOFFICE_TRUSTED_PROXIES", "0"), 0),
         "INVITATION_DAYS": 7,
         "IDLE_TIMEOUT_MINUTES": _minutes(env.get("TRIALOFFICE_IDLE_TIMEOUT_MINUTES", "30")),
         "BILLING_GRACE_DAYS": _whole_number("TRIALOFFICE_BILLING_GRACE_DAYS",
                                             env.get("TRIALOFFICE_BILLING_GRACE_DAYS", "7"), 0),
         "SWEEP_MINUTES": _whole_number("TRIALOFFICE_SWEEP_MINUTES", env.get("TRIALOFFICE_SWEEP_MINUTES", "60"), 0),
+        "MAX_CONTENT_LENGTH": _whole_number("TRIALOFFICE_MAX_CONTENT_LENGTH",
+                                            env.get("TRIALOFFICE_MAX_CONTENT_LENGTH", str(MAX_CONTENT_LENGTH)), 1024),
         **_stripe_config(env),
     }
     config.update(overrides)

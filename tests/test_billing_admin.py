@@ -1,6 +1,8 @@
 """The platform console's billing pages: invoices, marking paid, refunds, comped licenses, revenue."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from host.db import get_db
 from host.models import Organization, Subscription
 from sdk.models import utcnow
 from sdk.tenancy import org_scope
+from sdk.testing import post_with_token, submit_form
 from tests.billing_page_helpers import invoices_of, license_row, row_counts
 from tests.compliance_helpers import entries
 
@@ -33,7 +36,14 @@ def admin(make_user, login_as):
 
 
 def buy(client, slug, **terms):
-    assert client.post(f"/o/{slug}/billing/buy/testtool", data=terms).status_code == 303
+    page = f"/o/{slug}/billing/buy/testtool"
+    assert submit_form(client, f"{page}?{urlencode(terms)}", terms, action=page).status_code == 303
+
+
+def invoice_action(admin, invoice_id, action, data):
+    """Mark paid or refund through the form on the invoice's page."""
+    page = f"/admin/billing/invoices/{invoice_id}"
+    return submit_form(admin, page, data, action=f"{page}/{action}")
 
 
 def only_invoice(app, slug, status="open"):
@@ -47,8 +57,8 @@ def test_billing_console_is_404_for_everyone_but_platform_admins(app, owners, cl
         for path in PAGES:
             assert visitor.get(path).status_code == 404, path
         for path in ACTIONS:
-            answer = visitor.post(path, data={"note": "x", "amount": "1", "org": "acme", "tool": "testtool",
-                                              "reason": "x"})
+            answer = post_with_token(visitor, path, {"note": "x", "amount": "1", "org": "acme", "tool": "testtool",
+                                                     "reason": "x"}, token_from="/login")
             assert answer.status_code == 404, path
     assert row_counts(app) == before
 
@@ -58,7 +68,7 @@ def test_invoices_filter_by_status_org_and_tool(app, owners, admin):
     buy(owners["beta"], "beta", plan="team", seats="3")
     acme_number = only_invoice(app, "acme").number
     beta_number = only_invoice(app, "beta").number
-    admin.post(f"/admin/billing/invoices/{only_invoice(app, 'beta').id}/paid", data={"note": "wire"})
+    invoice_action(admin, only_invoice(app, "beta").id, "paid", {"note": "wire"})
 
     def listed(**filters):
         return admin.get("/admin/billing/invoices", query_string=filters).get_data(as_text=True)
@@ -93,16 +103,16 @@ def test_mark_paid_needs_a_note_and_happens_once(app, owners, admin):
     buy(org_client, "acme", plan="basic")
     invoice = only_invoice(app, "acme")
     before = row_counts(app)
-    refused = admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "  "})
+    refused = invoice_action(admin, invoice.id, "paid", {"note": "  "})
     assert refused.status_code == 422 and "Say how the invoice was paid" in refused.get_data(as_text=True)
     assert row_counts(app) == before and license_row(app, "acme").status == "pending"
-    done = admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "SEPA 99"})
+    done = invoice_action(admin, invoice.id, "paid", {"note": "SEPA 99"})
     assert done.status_code == 303
     page = admin.get(done.location).get_data(as_text=True)
     assert "is marked paid" in page and "SEPA 99" in page
     assert license_row(app, "acme").status == "active"
     before = row_counts(app)
-    twice = admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "again"})
+    twice = post_with_token(admin, f"/admin/billing/invoices/{invoice.id}/paid", {"note": "again"})
     assert twice.status_code == 422 and "only an open invoice can be marked paid" in twice.get_data(as_text=True)
     assert row_counts(app) == before
     assert admin.get("/admin/billing/invoices/999999").status_code == 404
@@ -114,13 +124,15 @@ def test_mark_paid_needs_a_note_and_happens_once(app, owners, admin):
     ("-1", "The refund must be more than zero."),
     ("0", "The refund must be more than zero."),
     ("1.234", "at most two decimals"),
+    ("1e999999999", "The refund is larger than any invoice can be."),
+    ("99999999999999999999999", "The refund is larger than any invoice can be."),
 ])
 def test_bad_refunds_are_refused_and_change_nothing(app, owners, admin, amount, message):
     buy(owners["acme"], "acme", plan="basic")
     invoice = only_invoice(app, "acme")
-    admin.post(f"/admin/billing/invoices/{invoice.id}/paid", data={"note": "wire"})
+    invoice_action(admin, invoice.id, "paid", {"note": "wire"})
     before = row_counts(app)
-    r = admin.post(f"/admin/billing/invoices/{invoice.id}/refund", data={"amount": amount, "note": "goodwill"})
+    r = invoice_action(admin, invoice.id, "refund", {"amount": amount, "note": "goodwill"})
     assert r.status_code == 422 and message in r.get_data(as_text=True)
     assert row_counts(app) == before
 
@@ -129,15 +141,15 @@ def test_refund_is_noted_and_revenue_counts_paid_minus_refunded(app, owners, adm
     buy(owners["acme"], "acme", plan="basic")
     buy(owners["beta"], "beta", plan="team", seats="4")
     open_acme = only_invoice(app, "acme")
-    refused = admin.post(f"/admin/billing/invoices/{open_acme.id}/refund", data={"amount": "1", "note": "x"})
+    refused = post_with_token(admin, f"/admin/billing/invoices/{open_acme.id}/refund", {"amount": "1", "note": "x"})
     assert refused.status_code == 422 and "only a paid invoice can be refunded" in refused.get_data(as_text=True)
     for slug in ("acme", "beta"):
-        admin.post(f"/admin/billing/invoices/{only_invoice(app, slug).id}/paid", data={"note": "wire"})
-    noted = admin.post(f"/admin/billing/invoices/{open_acme.id}/refund", data={"amount": "2.50", "note": "outage"})
+        invoice_action(admin, only_invoice(app, slug).id, "paid", {"note": "wire"})
+    noted = invoice_action(admin, open_acme.id, "refund", {"amount": "2.50", "note": "outage"})
     assert noted.status_code == 303
     assert only_invoice(app, "acme", "paid").amount_refunded == 250
     assert license_row(app, "acme").status == "active"
-    no_note = admin.post(f"/admin/billing/invoices/{open_acme.id}/refund", data={"amount": "1", "note": ""})
+    no_note = invoice_action(admin, open_acme.id, "refund", {"amount": "1", "note": ""})
     assert no_note.status_code == 422 and "Say why and how the refund was made." in no_note.get_data(as_text=True)
 
     page = admin.get("/admin/billing/revenue").get_data(as_text=True)
@@ -155,13 +167,13 @@ def test_comp_license_needs_a_reason_and_is_audited(app, owners, admin, login_as
                           ({"org": "acme", "tool": "nosuch", "reason": "pilot"}, "There is no available tool"),
                           ({"org": "acme", "tool": "testtool", "reason": "pilot", "days": "x"},
                            "Days must be a whole number.")):
-        r = admin.post("/admin/billing/comp", data=form)
+        r = submit_form(admin, "/admin/billing/comp", form)
         assert r.status_code == 422 and message in r.get_data(as_text=True)
     assert row_counts(app) == before
     assert 'name="reason"' in admin.get("/admin/billing/comp").get_data(as_text=True)
 
-    r = admin.post("/admin/billing/comp", data={"org": "acme", "tool": "testtool", "reason": "pilot partner",
-                                                "days": "60", "seats": "5", "plan": "team"})
+    r = submit_form(admin, "/admin/billing/comp", {"org": "acme", "tool": "testtool", "reason": "pilot partner",
+                                                   "days": "60", "seats": "5", "plan": "team"})
     assert r.status_code == 303 and "/admin/licenses/" in r.location
     lic = license_row(app, "acme")
     assert (lic.status, lic.seats) == ("active", 5)

@@ -147,8 +147,47 @@ def test_tool_apis_are_documented_from_the_url_map(doc):
     assert all(op["tags"] == ["Test Tool"] for op in ops.values())
     assert any(tag["name"] == "Test Tool" for tag in doc["tags"])
     assert "`edit`" in ops["post"]["description"] and "403" in ops["post"]["responses"]
-    assert "403" not in ops["get"]["responses"] and "402" in ops["get"]["responses"]
+    assert "permission" in ops["post"]["responses"]["403"]["description"]
+    assert "seat" in ops["get"]["responses"]["403"]["description"] and "402" in ops["get"]["responses"]
     assert [p["name"] for p in doc["paths"][path]["parameters"]] == ["org"]
+
+
+def test_every_error_an_operation_can_answer_is_documented_with_its_body(doc):
+    for path in doc["paths"]:
+        for method, op in operations(doc, path).items():
+            codes = set(op["responses"])
+            assert "default" not in codes and {"400", "401"} <= codes, (path, method)
+            if method == "post":
+                assert "413" in codes, (path, method)
+            if path.startswith("/api/v1/o/{org}/"):
+                assert "404" in codes, (path, method)
+            for code, answer in op["responses"].items():
+                if "$ref" in answer:
+                    answer = doc["components"]["responses"][answer["$ref"].rsplit("/", 1)[-1]]
+                if code.startswith("4"):
+                    assert answer["content"]["application/json"]["schema"]["$ref"].startswith("#/components/"), \
+                        (path, method, code)
+    purchase = operations(doc, "/api/v1/o/{org}/tools/{key}/purchase")["post"]["responses"]
+    assert {"201", "402", "409", "422"} <= set(purchase)
+
+
+def test_the_tool_gate_and_the_tools_own_answers_are_documented(doc):
+    records = operations(doc, "/api/v1/o/{org}/testtool/records")
+    unavailable = records["get"]["responses"]["402"]["content"]["application/json"]["schema"]
+    assert unavailable["$ref"] == "#/components/schemas/ToolUnavailable"
+    assert set(doc["components"]["schemas"]["ToolUnavailable"]["properties"]) == {"error", "message", "tool"}
+    assert {"201", "409", "422"} <= set(records["post"]["responses"]) and "200" not in records["post"]["responses"]
+    assert records["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["title"]
+    tool_error = doc["components"]["schemas"]["ToolError"]
+    assert set(tool_error["required"]) == {"error", "message"} and tool_error["additionalProperties"] is True
+
+
+def test_the_organization_audit_trail_is_documented(doc):
+    audit = operations(doc, "/api/v1/o/{org}/audit")["get"]
+    assert {"200", "400", "401", "403", "404", "422"} <= set(audit["responses"])
+    assert {p["name"] for p in audit["parameters"]} >= {"tool", "user", "date_from", "date_to", "limit"}
+    entry = doc["components"]["schemas"]["AuditEntry"]["properties"]
+    assert {"sequence", "at", "actor", "tool", "action", "changes", "reason", "hash"} <= set(entry)
 
 
 def test_a_smorest_tool_api_is_documented_by_smorest_and_works(smorest_app, support, make_user, make_org):

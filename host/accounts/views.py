@@ -31,7 +31,7 @@ def _profile_page(status: int = 200, values: dict | None = None):
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def profile():
-    if request.method == "GET":
+    if request.method != "POST":
         return _profile_page()
     values = {"name": field("name"), "timezone": field("timezone")}
     session = db_session()
@@ -73,7 +73,7 @@ def _new_org_page(values: dict, status: int = 200):
 @login_required
 def new_org():
     values = {"org_name": field("org_name"), "slug": field("slug").lower(), "org_type": field("org_type")}
-    if request.method == "GET":
+    if request.method != "POST":
         return _new_org_page(values)
     session = db_session()
     try:

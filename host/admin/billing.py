@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from sdk.manifest import format_money
+from sdk.numbers import INT32_MAX
 from sdk.tenancy import all_organizations, org_scope
 
 from ..billing.manual import mark_paid, note_refund
@@ -102,6 +103,8 @@ def minor_units(raw: str | None) -> int:
         raise LicensingError("Give the refund as an amount such as 2.50.") from None
     if not value.is_finite() or value <= 0:
         raise LicensingError("The refund must be more than zero.")
+    if value > Decimal(INT32_MAX) / 100:  # amounts are Integer columns; compared before any arithmetic
+        raise LicensingError("The refund is larger than any invoice can be.")
     cents = value * 100
     if cents != cents.to_integral_value():
         raise LicensingError("The refund can have at most two decimals.")
@@ -124,7 +127,7 @@ def _render_comp(status: int = 200):
 @bp.route("/billing/comp", methods=["GET", "POST"])
 def comp_license():
     """A free license for an organization; the reason is required and kept in the license's history."""
-    if request.method == "GET":
+    if request.method != "POST":
         return _render_comp()
     session = db_session()
     form = request.form

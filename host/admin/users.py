@@ -38,7 +38,7 @@ def toggle_active(user_id: int):
     if user.id == current_user.id:
         flash("You cannot deactivate your own account.", "error")
         return render_template("admin/user_confirm.html", user=user, refused=True), 422
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("admin/user_confirm.html", user=user, refused=False)
     target = request.form.get("active")
     if request.form.get("confirm") != "yes" or target not in ("0", "1"):

@@ -8,6 +8,7 @@ from flask import Flask
 
 from .auth import init_bearer_check
 from .base import TrialOfficeApi
+from .common_responses import install_common_responses
 from .docs import ORG_PARAMETER, document_tool_apis
 
 API_DESCRIPTION = (
@@ -34,6 +35,7 @@ API_CONFIG = {
 
 
 def init_api(app: Flask) -> TrialOfficeApi:
+    from .audit import blp as audit_blp
     from .billing import blp as billing_blp
     from .catalog import blp as catalog_blp
     from .tools import blp as org_tools_blp
@@ -41,10 +43,12 @@ def init_api(app: Flask) -> TrialOfficeApi:
     for name, value in API_CONFIG.items():
         app.config.setdefault(name, value)
     api = TrialOfficeApi(app)
+    install_common_responses(api.spec)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     api.register_blueprint(catalog_blp)
     api.register_blueprint(org_tools_blp, parameters=[ORG_PARAMETER])
     api.register_blueprint(billing_blp, parameters=[ORG_PARAMETER])
+    api.register_blueprint(audit_blp, parameters=[ORG_PARAMETER])
     document_tool_apis(api, app)
     init_bearer_check(app)
     app.extensions["trialoffice.api"] = api

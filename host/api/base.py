@@ -60,6 +60,8 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
 class TrialOfficeApi(flask_smorest.Api):
     ERROR_SCHEMA = ErrorSchema
+    #: No catch-all ``default`` answer: each status an operation gives is documented by itself.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         """The host's handlers already answer JSON under /api/ in the house shape."""

@@ -1,7 +1,7 @@
 """What the host API sends and accepts; the OpenAPI document is generated from these."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from sdk.manifest import CATEGORIES, INTERVALS
 
@@ -11,6 +11,25 @@ from ..models.tools import LICENSE_STATUSES
 class ErrorSchema(Schema):
     error = fields.String(required=True, metadata={"description": "Machine-readable error name, "
                                                                   "e.g. not_found"})
+    message = fields.String(required=True, metadata={"description": "What went wrong, for people"})
+
+
+class ToolUnavailableSchema(Schema):
+    """The gate's 402: the organization holds no license for the tool, or switched it off."""
+
+    error = fields.String(required=True, metadata={"description": "tool_unavailable"})
+    message = fields.String(required=True, metadata={"description": "Why, and how to get the tool"})
+    tool = fields.String(required=True, metadata={"description": "The tool's key"})
+
+
+class ToolErrorSchema(Schema):
+    """An error a tool answers itself: the platform's two fields, and whatever the tool adds
+    (site_select lists every ``problems``)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    error = fields.String(required=True, metadata={"description": "Machine-readable error name"})
     message = fields.String(required=True, metadata={"description": "What went wrong, for people"})
 
 

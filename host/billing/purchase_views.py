@@ -70,7 +70,7 @@ def _render_confirmation(manifest, terms, status: int = 200, refusal: str | None
 @org_member_required(admin=True)
 def confirm_purchase(key: str):
     manifest = manifest_or_404(key)
-    if request.method == "GET":
+    if request.method != "POST":
         return _render_confirmation(manifest, _form_terms(request.args))
     terms = _form_terms(request.form)
     payment_method = (request.form.get("payment_method") or "").strip() if asks_payment_method() else ""

@@ -11,6 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from sdk.numbers import row_id
+
 from ..db import db_session
 from ..licensing import LicensingError
 from ..members.roles import members_of
@@ -83,7 +85,7 @@ def cancel_subscription(key: str):
     if sub is None:
         return refuse(f"{g.org.name} has no open subscription for {manifest.name}.", 409)
     overview = billing_overview(db_session(), g.org)
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("billing/cancel.html", manifest=manifest, item=overview.tool(key))
     if request.form.get("confirm") != "yes":
         flash("Tick the confirmation to cancel; nothing was changed.", "error")
@@ -98,11 +100,11 @@ def cancel_subscription(key: str):
 
 def _member_user(session, raw_user_id) -> User:
     """A member of the current organization by user id (anyone else is refused, never looked up)."""
-    user_id = str(raw_user_id or "").strip()
+    user_id = row_id(raw_user_id or "")
     user = None
-    if user_id.isdigit():
+    if user_id is not None:
         user = session.scalar(select(User).join(Membership, Membership.user_id == User.id)
-                              .where(Membership.org_id == g.org.id, User.id == int(user_id)))
+                              .where(Membership.org_id == g.org.id, User.id == user_id))
     if user is None:
         raise LicensingError("Choose a member of this organization.")
     return user

@@ -76,6 +76,15 @@ def filtered_query(filters: AuditFilters, *, all_orgs: bool = False):
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
+def tools_query(filters: AuditFilters, *, all_orgs: bool = False):
+    """The tools present in the trail the filters read, for the tool filter: the organization's
+    own, never another's (a platform admin with no organization filter sees every tool)."""
+    query = select(AuditEntry.tool).distinct()
+    if not all_orgs or filters.org_id is not None:
+        query = query.where(AuditEntry.org_id == filters.org_id)
+    return query.order_by(AuditEntry.tool)
+
+
 def change_rows(entry: AuditEntry):
     """One (field, old, new) triple per changed field, or a single empty one."""
     changes = entry.changes or {}

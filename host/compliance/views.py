@@ -1,19 +1,20 @@
-"""The audit trail for organization admins (``/o/<org>/audit``), platform admins
-(``/admin/audit``) and the API (``/api/v1/o/<org>/audit``), with CSV and PDF exports."""
+"""The audit trail for organization admins (``/o/<org>/audit``) and platform admins
+(``/admin/audit``), with CSV and PDF exports; the API's is ``host.api.audit``."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from sdk.csv_export import csv_response
 from sdk.models import utcnow
 
 from ..admin.blueprint import bp as admin_bp
 from ..db import db_session, get_db
-from ..models import AuditEntry, Organization
-from ..orgctx import load_org, org_member_required
-from .exports import csv_lines, pdf_report
-from .queries import PAGE_SIZE, AuditFilters, FilterError, change_rows, filtered_query
+from ..models import Organization
+from ..orgctx import org_member_required
+from .exports import CSV_HEADER, csv_rows, pdf_report
+from .queries import PAGE_SIZE, AuditFilters, FilterError, change_rows, filtered_query, tools_query
 from .verify import verify_trail
 
 bp = Blueprint("audit", __name__)
@@ -41,20 +42,20 @@ def _slugs() -> dict:
 
 
 def _page(filters: AuditFilters, all_orgs: bool, template_args: dict):
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
     query = filtered_query(filters, all_orgs=all_orgs)
     total = db_session().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     rows = db_session().scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    tools = sorted(db_session().scalars(select(AuditEntry.tool).distinct()))
+    tools = db_session().scalars(tools_query(filters, all_orgs=all_orgs)).all()
     return render_template("compliance/audit.html", entries=rows, filters=filters, page=page,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total=total, tools=tools,
+                           pages=pages, total=total, tools=tools,
                            change_rows=change_rows, slugs=_slugs() if all_orgs else {}, **template_args)
 
 
 def _csv(filters: AuditFilters, all_orgs: bool, name: str) -> Response:
     entries = db_session().scalars(filtered_query(filters, all_orgs=all_orgs)).all()
-    return Response(csv_lines(entries, _slugs()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return csv_response(CSV_HEADER, csv_rows(entries, _slugs()), name)
 
 
 def _pdf(filters: AuditFilters, all_orgs: bool, name: str, scope_label: str) -> Response:
@@ -101,18 +102,3 @@ def audit_export(fmt):
     if fmt == "pdf":
         return _pdf(filters, True, name, "all organizations" if filters.org_id is None else "one organization")
     abort(404)
-
-
-@bp.get("/api/v1/o/<org>/audit")
-def api_trail():
-    _, membership = load_org(g.org_slug)
-    if not membership.is_admin:
-        abort(403, "Only owners and admins of this organization can read its audit trail.")
-    filters = _filters(g.org.id)
-    limit = min(max(request.args.get("limit", PAGE_SIZE, type=int) or PAGE_SIZE, 1), 1000)
-    rows = db_session().scalars(filtered_query(filters).limit(limit)).all()
-    return jsonify(entries=[{
-        "sequence": e.seq, "at": e.at.isoformat(), "actor_type": e.actor_type, "actor": e.actor_label,
-        "tool": e.tool, "entity_type": e.entity_type, "entity_id": e.entity_id, "action": e.action,
-        "changes": e.changes or {}, "reason": e.reason, "request_id": e.request_id, "hash": e.hash,
-    } for e in rows])

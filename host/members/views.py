@@ -82,7 +82,7 @@ def _permissions_page(target, status: int = 200, chosen: set | None = None):
 @org_member_required(admin=True)
 def permissions(membership_id: int):
     target = target_membership(membership_id)
-    if request.method == "GET":
+    if request.method != "POST":
         return _permissions_page(target)
     session = db_session()
     tools = declared_permissions(current_app.extensions["trialoffice.registry"])

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from sdk import requires_permission, services
+from sdk import requires_permission, services, upload_limit
+from sdk.api_docs import responds, takes_body
+from sdk.numbers import NumberError, row_id, whole_number
 
+from . import api_schemas as schemas
 from .serializers import batch_json, forecast_json, scored_json, shortlist_json, site_json
 from .services import SiteSelectError
 from .services import shortlists as shortlist_service
 from .services import sites as site_master
 from .services.evaluation import evaluate_shortlist, expected_by_month
 from .services.history import add_manual_history
-from .services.imports import get_batch, import_aact
+from .services.imports import UPLOAD_LIMIT, get_batch, import_aact, read_uploads
 from .services.presets import find_preset, list_presets, preset_weights, save_preset
 from .services.ranking import rank
 from .services.specs import parse_spec, parse_weights, spec_to_dict
 
 api = Blueprint("site_select_api", __name__)
 DEFAULT_LIMIT, MAX_LIMIT = 50, 1000
+INVALID = "The input does not validate; `problems` lists every reason and nothing is saved"
 
 
 @api.errorhandler(SiteSelectError)
@@ -54,6 +58,8 @@ def _weights(body: dict):
 
 @api.post("/rank")
 @requires_permission("rank")
+@takes_body(schemas.RANK)
+@responds(422, INVALID)
 def rank_sites():
     """Rank the organization's sites for a trial spec
 
@@ -66,9 +72,9 @@ def rank_sites():
     spec = parse_spec(body, default_size=services().settings("site_select").get("shortlist_size"))
     weights = _weights(body)
     try:
-        limit = min(max(int(body.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
-    except (TypeError, ValueError):
-        raise SiteSelectError("limit must be a whole number") from None
+        limit = whole_number(body.get("limit", DEFAULT_LIMIT), "limit", minimum=1, maximum=MAX_LIMIT)
+    except NumberError as exc:
+        raise SiteSelectError(str(exc)) from None
     ranking = rank(spec, weights)
     return jsonify(spec=spec_to_dict(spec), weights=weights.as_dict(), candidates=ranking.candidates,
                    eligible=len(ranking.ranked),
@@ -87,6 +93,9 @@ def list_sites():
 
 @api.post("/sites")
 @requires_permission("manage_sites")
+@takes_body(schemas.SITE)
+@responds(201, "The site, added to the site master")
+@responds(422, INVALID)
 def create_site():
     """Add a site: name, country (ISO code or name), city, lat, lon, therapeutic_areas, ..."""
     site = site_master.create_site(_body())
@@ -96,6 +105,9 @@ def create_site():
 
 @api.post("/sites/<int:site_id>/history")
 @requires_permission("manage_sites")
+@takes_body(schemas.HISTORY)
+@responds(201, "The history entry, recorded")
+@responds(422, INVALID)
 def add_history(site_id: int):
     """Record a site's part in a trial by hand (source "manual")"""
     row = add_manual_history(_found(site_master.get_site(site_id)), _body())
@@ -105,10 +117,13 @@ def add_history(site_id: int):
 
 @api.post("/imports")
 @requires_permission("import")
+@upload_limit(UPLOAD_LIMIT)
+@takes_body(schemas.IMPORT, media_type="multipart/form-data")
+@responds(201, "The import batch: counts and rejected rows")
+@responds(422, "No AACT file, or a file that cannot be read; nothing is imported")
 def upload_import():
     """Import AACT-layout files (multipart field "files"); returns counts and rejected rows"""
-    files = {f.filename.rsplit("/", 1)[-1]: f.read() for f in request.files.getlist("files") if f.filename}
-    batch = import_aact(files)
+    batch = import_aact(read_uploads(request.files.getlist("files")))
     services().db_session().commit()
     return jsonify(batch=batch_json(batch)), 201
 
@@ -129,6 +144,9 @@ def presets():
 
 @api.post("/presets")
 @requires_permission("rank")
+@takes_body(schemas.PRESET)
+@responds(201, "The preset, saved")
+@responds(422, INVALID)
 def put_preset():
     """Save a weight preset: {"name": ..., "weights": {...}} (replaces one of the same name)"""
     body = _body()
@@ -146,13 +164,16 @@ def shortlists():
 
 @api.post("/shortlists")
 @requires_permission("rank")
+@takes_body(schemas.SHORTLIST)
+@responds(201, "The shortlist, saved")
+@responds(422, INVALID)
 def create_shortlist():
     """Save a shortlist: {"name", "trial_ref", "spec": {...trial spec, weights}, "site_ids": [...]}"""
     body = _body()
     spec_data = body.get("spec") if isinstance(body.get("spec"), dict) else {}
     spec, weights = parse_spec(spec_data), parse_weights(spec_data)
     ids = body.get("site_ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if not isinstance(ids, list) or not all(isinstance(i, int) and row_id(i) is not None for i in ids):
         raise SiteSelectError("site_ids must be a list of site ids")
     shortlist = shortlist_service.create_shortlist(
         str(body.get("name") or ""), spec_to_dict(spec, weights, title=str(spec_data.get("title") or "")[:300]),
@@ -173,6 +194,7 @@ def show_shortlist(shortlist_id: int):
 
 @api.post("/shortlists/<int:shortlist_id>/hand-off")
 @requires_permission("rank")
+@responds(422, "Project planning (pmcp) is not enabled, or the shortlist was handed off already")
 def hand_off(shortlist_id: int):
     """Hand the shortlist to project planning (pmcp must be enabled): emits activation_requested"""
     shortlist = _found(shortlist_service.get_shortlist(shortlist_id))

@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import TextIO
 
+from sdk.numbers import INT32_MAX
+
 
 class RowError(ValueError):
     """One row cannot be imported; the message says why."""
@@ -73,15 +75,18 @@ def parse_date(row: Mapping[str, str], column: str) -> date | None:
 
 
 def parse_count(row: Mapping[str, str], column: str) -> int | None:
+    """A count, at most what an ``Integer`` column holds."""
     value = row.get(column)
     if not value:
         return None
     try:
         number = int(value)
     except ValueError:
-        raise RowError(f"{column} {value!r} is not a whole number") from None
+        raise RowError(f"{column} {value[:40]!r} is not a whole number") from None
     if number < 0:
         raise RowError(f"{column} must not be negative, got {number}")
+    if number > INT32_MAX:
+        raise RowError(f"{column} must be at most {INT32_MAX:,}")
     return number
 
 

@@ -14,7 +14,7 @@ shows whether a shortlist is in the right range, not a probability of success.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .metrics import DAYS_PER_MONTH
 from .types import Forecast, ScoredSite, TrialSpec
@@ -38,6 +38,14 @@ def months_to_reach(target: float, rates_and_offsets: Sequence[tuple[float, floa
     return time + (target - enrolled) / rate
 
 
+def _date_after(start: date, months: float) -> date | None:
+    """``start`` plus ``months``; None when that is past the calendar's end (year 9999)."""
+    try:
+        return start + timedelta(days=round(months * DAYS_PER_MONTH))
+    except OverflowError:
+        return None
+
+
 def forecast_enrollment(
     shortlist: Sequence[ScoredSite], spec: TrialSpec, *, include_startup: bool = True
 ) -> Forecast:
@@ -56,7 +64,7 @@ def forecast_enrollment(
     months = months_to_reach(
         spec.target_enrollment, [(rate, offset) for (_, rate), offset in zip(per_site, offsets)]
     )
-    projected = None if months is None else spec.start_date + timedelta(days=round(months * DAYS_PER_MONTH))
+    projected = None if months is None else _date_after(spec.start_date, months)
     if spec.target_lsi is None:
         on_track = None
     else:

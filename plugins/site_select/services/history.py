@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from sdk import services
+from sdk.numbers import INT32_MAX, NumberError, finite_number, whole_number
 
 from ..domain import area_for_condition, normalize_area, normalize_phase
 from ..models import Site, TrialHistory
@@ -18,6 +19,8 @@ DATE_FIELDS = (("selected_on", "selection date"), ("activated_on", "activation d
                ("first_subject_in", "first subject in"), ("last_subject_in", "last subject in"))
 COUNT_FIELDS = (("screened", "screened"), ("enrolled", "enrolled"), ("target", "target"),
                 ("deviations", "protocol deviations"))
+#: Every data point queried a hundred times over is beyond any site's record.
+QUERIES_PER_100_MAX = 10_000.0
 
 
 def _date(value, label: str, problems: list[str]) -> date | None:
@@ -31,17 +34,14 @@ def _date(value, label: str, problems: list[str]) -> date | None:
 
 
 def _count(value, label: str, problems: list[str]) -> int | None:
+    """A count stored in an ``Integer`` column: 0 up to what the column holds."""
     if value in (None, ""):
         return None
     try:
-        number = int(str(value).strip())
-    except ValueError:
-        problems.append(f"{label} must be a whole number")
+        return whole_number(value, label, minimum=0, maximum=INT32_MAX)
+    except NumberError as exc:
+        problems.append(str(exc))
         return None
-    if number < 0:
-        problems.append(f"{label} cannot be negative")
-        return None
-    return number
 
 
 def _text_fields(data, problems: list[str]) -> dict:
@@ -74,11 +74,10 @@ def clean_history_input(data) -> dict:
     values["queries_per_100"] = None
     if queries not in (None, ""):
         try:
-            values["queries_per_100"] = float(queries)
-            if values["queries_per_100"] < 0:
-                problems.append("queries per 100 data points cannot be negative")
-        except (TypeError, ValueError):
-            problems.append("queries per 100 data points must be a number")
+            values["queries_per_100"] = finite_number(queries, "queries per 100 data points",
+                                                      minimum=0, maximum=QUERIES_PER_100_MAX)
+        except NumberError as exc:
+            problems.append(str(exc))
     _check_consistency(values, problems)
     if problems:
         raise SiteSelectError.of(problems)

@@ -7,8 +7,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from sdk.numbers import NumberError, finite_number, row_id, whole_number
+
 from ..domain import WEIGHT_NAMES, TrialSpec, Weights
 from .errors import SiteSelectError
+
+#: (min, max) of each number of a spec: enrollment and shortlist beyond any trial; a radius of
+#: half the Earth's circumference reaches everywhere. Weights count only in proportion; their
+#: bound keeps their sum finite (``Weights`` itself refuses negatives, naming the weight).
+TARGET = (1, 1_000_000)
+SHORTLIST_SIZE = (1, 1000)
+LATITUDE, LONGITUDE = (-90.0, 90.0), (-180.0, 180.0)
+RADIUS_KM = (0.0, 20_050.0)
+WEIGHT_MAX = 1_000_000.0
 
 
 def _get(data, key):
@@ -16,16 +27,19 @@ def _get(data, key):
     return value.strip() if isinstance(value, str) else value
 
 
-def _number(data, key: str, label: str, problems: list[str], *, whole: bool = False):
+def _number(data, key: str, label: str, problems: list[str], *, bounds: tuple, whole: bool = False):
+    """The field as a number within ``bounds`` (min, max), else None with the problem noted."""
     value = _get(data, key)
     if value in (None, ""):
         return None
+    low, high = bounds
     try:
-        number = int(value) if whole else float(value)
-    except (TypeError, ValueError):
-        problems.append(f"{label} must be a {'whole ' if whole else ''}number")
+        if whole:
+            return whole_number(value, label, minimum=low, maximum=high)
+        return finite_number(value, label, minimum=low, maximum=high)
+    except NumberError as exc:
+        problems.append(str(exc))
         return None
-    return number
 
 
 def _date(data, key: str, label: str, problems: list[str]) -> date | None:
@@ -46,23 +60,23 @@ def _list(value) -> list[str]:
 
 
 def _ids(value, problems: list[str]) -> frozenset[int]:
-    items = _list(value)
-    bad = [item for item in items if not item.isdigit()]
+    ids = {item: row_id(item) for item in _list(value)}
+    bad = [item[:20] for item, number in ids.items() if number is None]
     if bad:
         problems.append(f"excluded sites must be site ids, not {', '.join(bad[:3])}")
-    return frozenset(int(item) for item in items if item.isdigit())
+    return frozenset(number for number in ids.values() if number is not None)
 
 
 def parse_spec(data, *, default_size: int = 20) -> TrialSpec:
     """A TrialSpec from form fields or JSON (``countries`` and exclusions as lists or comma text)."""
     problems: list[str] = []
-    target = _number(data, "target_enrollment", "target enrollment", problems, whole=True)
+    target = _number(data, "target_enrollment", "target enrollment", problems, bounds=TARGET, whole=True)
     start = _date(data, "start_date", "start date", problems)
     target_lsi = _date(data, "target_lsi", "target last-subject-in date", problems)
-    lat = _number(data, "center_lat", "center latitude", problems)
-    lon = _number(data, "center_lon", "center longitude", problems)
-    radius = _number(data, "radius_km", "radius", problems)
-    size = _number(data, "shortlist_size", "shortlist size", problems, whole=True)
+    lat = _number(data, "center_lat", "center latitude", problems, bounds=LATITUDE)
+    lon = _number(data, "center_lon", "center longitude", problems, bounds=LONGITUDE)
+    radius = _number(data, "radius_km", "radius", problems, bounds=RADIUS_KM)
+    size = _number(data, "shortlist_size", "shortlist size", problems, bounds=SHORTLIST_SIZE, whole=True)
     excluded = _ids(data.get("exclude_site_ids"), problems)
     if _get(data, "target_enrollment") in (None, ""):
         problems.append("target enrollment is required")
@@ -92,9 +106,9 @@ def parse_weights(data) -> Weights:
         if value in (None, ""):
             continue
         try:
-            values[name] = float(value)
-        except (TypeError, ValueError):
-            problems.append(f"weight {name!r} must be a number")
+            values[name] = finite_number(value, f"weight {str(name)[:40]!r}", minimum=-WEIGHT_MAX, maximum=WEIGHT_MAX)
+        except NumberError as exc:
+            problems.append(str(exc))
     if problems:
         raise SiteSelectError.of(problems)
     try:

@@ -10,6 +10,7 @@ import json
 from flask import flash, redirect, render_template, request, url_for
 
 from sdk import requires_permission, services
+from sdk.numbers import row_id
 
 from .. import charts
 from ..domain import WEIGHT_NAMES, Weights, therapeutic_areas
@@ -31,11 +32,11 @@ def _form_context(form: dict, weights: Weights) -> dict:
 
 
 def _initial_weights() -> Weights:
-    preset_id = request.args.get("preset", type=int)
-    if preset_id is None:
+    if not request.args.get("preset"):
         return parse_weights(request.args) if any(f"weight_{n}" in request.args for n in WEIGHT_NAMES) \
             else Weights()
-    return preset_weights(found(get_preset(preset_id)))
+    preset_id = row_id(request.args["preset"])
+    return preset_weights(found(get_preset(preset_id) if preset_id is not None else None))
 
 
 @bp.get("/rank")

@@ -1,13 +1,15 @@
 from flask import Blueprint, abort, jsonify, render_template, request
 from sqlalchemy import select
 
-from sdk import requires_permission, services
+from sdk import requires_permission, services, upload_limit
+from sdk.api_docs import responds, takes_body
 from sdk.audit import SIGNATURE_MEANINGS, ReasonRequiredError, SignatureError, reason_for_change
 
 from .models import TestRecord, add_record
 
 bp = Blueprint("testtool", __name__, template_folder="templates")
 api = Blueprint("testtool_api", __name__)
+ATTACHMENT_LIMIT = 1024
 
 
 def _titles():
@@ -33,6 +35,17 @@ def create():
     add_record(request.form.get("title", "untitled"))
     services().db_session().commit()
     return render_template("testtool/index.html", titles=_titles(), greeting="Saved")
+
+
+@bp.post("/attachments")
+@requires_permission("edit")
+@upload_limit(ATTACHMENT_LIMIT)
+def attach():
+    """A record titled after an uploaded file: a view that declares a small upload limit."""
+    upload = request.files.get("file")
+    add_record(upload.filename if upload else "untitled")
+    services().db_session().commit()
+    return render_template("testtool/index.html", titles=_titles(), greeting="Attached")
 
 
 @bp.get("/records/<int:record_id>")
@@ -81,8 +94,19 @@ def api_records():
 
 @api.post("/records")
 @requires_permission("edit")
+@takes_body({"type": "object", "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 200}}},
+            required=False)
+@responds(201, "The organization's titles, the new one included")
+@responds(409, "A record with this title exists already")
+@responds(422, "The title is not text of 1 to 200 characters")
 def api_create():
     """Create a test record from JSON {"title": ...}."""
-    add_record((request.get_json(silent=True) or {}).get("title", "untitled"))
+    body = request.get_json(silent=True)
+    title = body.get("title", "untitled") if isinstance(body, dict) else "untitled"
+    if not isinstance(title, str) or not 0 < len(title) <= 200:
+        abort(422, "title must be text of 1 to 200 characters")
+    if title in _titles():
+        abort(409, f"There is a record titled {title!r} already.")
+    add_record(title)
     services().db_session().commit()
     return jsonify(records=_titles()), 201
