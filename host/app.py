@@ -13,6 +13,7 @@ from .config import load_config
 from .db import Database
 from .errors import init_errors
 from .json_provider import BoundedJSONProvider
+from .notifications import init_notifications
 from .proxy import init_proxy
 from .request_limits import init_request_limits
 from .runtime.gating import mount_tools
@@ -51,6 +52,7 @@ def create_app(config: dict | None = None, extra_plugins: list | None = None) ->
         "trialoffice.tool_blueprints": {},
     })
     install_services(app)
+    init_notifications(app)
     init_auth(app)
     init_errors(app)
     init_templating(app)
@@ -88,10 +90,11 @@ def _register_host_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .home.views import bp as home_bp
     from .members.views import bp as members_bp
+    from .notifications.views import bp as notifications_bp
     from .tokens.views import bp as tokens_bp
 
     for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp, audit_bp,
-               billing_bp, billing_webhooks_bp):
+               billing_bp, billing_webhooks_bp, notifications_bp):
         app.register_blueprint(bp)
 
 

@@ -46,6 +46,24 @@ def _stripe_config(env) -> dict:
     }
 
 
+MAIL_BACKENDS = ("console", "file", "smtp")
+
+
+def _mail_config(env, instance: Path) -> dict:
+    """Email (host/notifications/mail.py): logged by default, ``.eml`` files, or SMTP."""
+    return {
+        "MAIL_BACKEND": env.get("TRIALOFFICE_MAIL_BACKEND", "console"),
+        "MAIL_DIR": env.get("TRIALOFFICE_MAIL_DIR") or str(instance / "mail"),
+        "MAIL_FROM": env.get("TRIALOFFICE_MAIL_FROM", "Trial Office <no-reply@localhost>"),
+        "SMTP_HOST": env.get("TRIALOFFICE_SMTP_HOST", "localhost"),
+        "SMTP_PORT": _whole_number("TRIALOFFICE_SMTP_PORT", env.get("TRIALOFFICE_SMTP_PORT", "587"), 1),
+        "SMTP_USERNAME": env.get("TRIALOFFICE_SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("TRIALOFFICE_SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": env.get("TRIALOFFICE_SMTP_STARTTLS", "1") == "1",
+        "BASE_URL": env.get("TRIALOFFICE_BASE_URL") or None,
+    }
+
+
 #: Sign-in back-off (host/auth/throttle.py): setting, default, smallest allowed.
 LOGIN_THROTTLE_SETTINGS = (("LOGIN_FREE_FAILURES", "5", 1), ("LOGIN_ADDRESS_FREE_FAILURES", "20", 1),
                            ("LOGIN_FIRST_WAIT_SECONDS", "30", 1), ("LOGIN_LONGEST_WAIT_MINUTES", "15", 1),
@@ -87,6 +105,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": _whole_number("TRIALOFFICE_MAX_CONTENT_LENGTH",
                                             env.get("TRIALOFFICE_MAX_CONTENT_LENGTH", str(MAX_CONTENT_LENGTH)), 1024),
         **_stripe_config(env),
+        **_mail_config(env, instance),
     }
     config.update(overrides)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
@@ -94,6 +113,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _secret_key(instance)
     if config["BILLING"] not in BILLING_BACKENDS:
         raise ValueError(f"TRIALOFFICE_BILLING must be one of {', '.join(BILLING_BACKENDS)}")
+    if config["MAIL_BACKEND"] not in MAIL_BACKENDS:
+        raise ValueError(f"TRIALOFFICE_MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}")
     if config["BILLING"] == "stripe" and not (config["STRIPE_API_KEY"] and config["STRIPE_WEBHOOK_SECRET"]):
         raise ValueError("TRIALOFFICE_BILLING=stripe needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
     return config

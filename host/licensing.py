@@ -19,6 +19,7 @@ from sdk.tenancy import org_scope
 
 from .compliance.actor import SYSTEM, acting_as, current_actor
 from .models import License, Organization, OrgTool, User, license_entitles
+from .notifications.platform import notify_license_suspended
 from .orgctx import org_ref
 from .runtime.dispatch import call_each
 
@@ -164,4 +165,6 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
                 lic.status, lic.valid_until = "lapsed", now
     with org_scope(org.id), reason_for_change(reason), _attributed_to(actor):
         session.flush()
+        if action == "suspend":
+            notify_license_suspended(session, org, tool_key)
     return lic

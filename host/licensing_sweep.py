@@ -18,6 +18,7 @@ from sdk.tenancy import all_organizations, org_scope
 
 from .compliance.actor import acting_as
 from .models import License, Organization
+from .notifications.platform import notify_trials_ending
 
 #: Statuses that lapse once ``valid_until`` has passed; a suspension stays until an admin lifts it.
 EXPIRING_STATUSES = ("trialing", "active", "grace")
@@ -86,4 +87,6 @@ def sweep_licenses(session, now: datetime | None = None, *, dry_run: bool = Fals
             with org_scope(lic.org_id), reason_for_change(reason):
                 lic.status = "lapsed"
                 session.flush()
+        if not dry_run:
+            notify_trials_ending(session, now)
     return report

@@ -12,11 +12,14 @@ from .compliance.esign import HostSignatures
 from .compliance.trail import HostAuditTrail
 from .db import db_session
 from .models import Organization
+from .notifications import HostNotifications
 from .orgctx import org_ref
 from .permissions import has_tool_permission
 from .runtime.dispatch import deliver_event
 from .settings_store import ToolSettings
 from .storage import LocalStorage
+from .tool_handle import HostToolHandle
+from .tool_rules import refuse_other_tools_key
 
 
 class HostEvents(Events):
@@ -52,6 +55,8 @@ class HostServices(Services):
         self._events = HostEvents()
         self._audit = HostAuditTrail()
         self._signatures = HostSignatures()
+        self._notifications = HostNotifications()
+        self._handles: dict[str, HostToolHandle] = {}
 
     def current_org(self):
         """The organization the queries are scoped to (an ``org_scope`` block wins over the
@@ -71,6 +76,7 @@ class HostServices(Services):
         return db_session()
 
     def has_permission(self, tool_key: str, permission: str) -> bool:
+        refuse_other_tools_key(tool_key, "check the permissions of")
         return has_tool_permission(g.get("membership"), tool_key, permission)
 
     def tool_serves(self, tool_key: str) -> bool:
@@ -78,6 +84,7 @@ class HostServices(Services):
         return org_id is not None and tool_key in _serving_keys(org_id)
 
     def settings(self, tool_key: str) -> ToolSettings:
+        refuse_other_tools_key(tool_key, "read the settings of")
         manifest = current_app.extensions["trialoffice.registry"].manifest(tool_key)
         if manifest is None:
             raise KeyError(f"tool {tool_key!r} is not installed")
@@ -98,6 +105,18 @@ class HostServices(Services):
     @property
     def signatures(self):
         return self._signatures
+
+    @property
+    def notifications(self):
+        return self._notifications
+
+    def handle_for(self, tool_key: str) -> HostToolHandle:
+        """The level-2 handle of an installed tool (``sdk.tool()`` asks for the running one)."""
+        if tool_key not in self._handles:
+            if current_app.extensions["trialoffice.registry"].manifest(tool_key) is None:
+                raise KeyError(f"tool {tool_key!r} is not installed")
+            self._handles[tool_key] = HostToolHandle(tool_key, self)
+        return self._handles[tool_key]
 
 
 def install_services(app: Flask) -> None:

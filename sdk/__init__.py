@@ -18,6 +18,7 @@ from .manifest import (
 from .models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
 from .services import OrgRef, Services, UserRef, services
 from .tenancy import TenantScopeError, all_organizations, org_scope
+from .tool import ToolContextError, ToolHandle, tool
 from .views import NavItem, Widget, requires_permission, upload_limit
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "ManifestError", "NavItem", "OrgRef", "Permission", "Plan", "SUPPORTED_API_LEVELS",
     "Services", "SettingField", "TenantMixin", "TenantScopeError", "TimestampMixin",
     "UTCDateTime", "UserRef", "Widget", "all_organizations", "declare_event", "hookimpl",
-    "hookspec", "org_scope", "requires_permission", "services", "upload_limit", "utcnow",
+    "hookspec", "org_scope", "requires_permission", "services", "tool", "ToolContextError",
+    "ToolHandle", "upload_limit", "utcnow",
 ]

@@ -8,8 +8,9 @@ from packaging.version import InvalidVersion, Version
 
 #: API levels of this SDK that the host can run side by side. A new level is added for
 #: every breaking change to the contract; old levels stay supported as long as possible.
-CURRENT_API_LEVEL = 1
-SUPPORTED_API_LEVELS = frozenset({1})
+CURRENT_API_LEVEL = 2
+#: Level 1: services() with tool keys passed by hand. Level 2: sdk.tool(), the handle bound to the tool.
+SUPPORTED_API_LEVELS = frozenset({1, 2})
 
 CATEGORIES = {
     "documents": "Documents & eTMF",

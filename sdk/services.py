@@ -16,6 +16,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from .notifications import Notifications
+
 EXTENSION_KEY = "trialoffice.services"
 
 
@@ -177,6 +179,11 @@ class Services(ABC):
     @property
     @abstractmethod
     def signatures(self) -> Signatures: ...
+
+    @property
+    @abstractmethod
+    def notifications(self) -> Notifications:
+        """In-app notifications with email (:mod:`sdk.notifications`)."""
 
 
 def services() -> Services:

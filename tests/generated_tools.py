@@ -15,13 +15,13 @@ from sdk import Manifest, NavItem, Plan, Widget, hookimpl
 
 
 def make_tool(key: str, *, handlers: dict | None = None, pages: bool = True, widget: bool = True,
-              navigation: bool = True, **hooks) -> types.ModuleType:
+              navigation: bool = True, api_level: int = 1, **hooks) -> types.ModuleType:
     """A tool ``key`` with a page, a navigation item and a widget; ``handlers`` maps domain
     event names to handlers; ``hooks`` adds or replaces hook implementations by name."""
     module = types.ModuleType(f"tests.generated_tools.{key}")
     name = key.replace("_", " ").title()
     module.manifest = Manifest(key=key, name=name, summary=f"Generated tool {key}.", version="1.0.0",
-                               publisher="Trial Office QA", api_level=1,
+                               publisher="Trial Office QA", api_level=api_level,
                                plans=(Plan(code="basic", name="Basic", amount=300),))
     if pages:
         module.tool_blueprint = hookimpl(lambda: _blueprint(key))

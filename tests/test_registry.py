@@ -90,7 +90,7 @@ def test_api_level_is_checked_against_the_supported_levels():
     module = make_tool("oldlevel")
     module.manifest = Manifest(key="oldlevel", name="Old", summary="s", version="1.0", publisher="p",
                                api_level=0, plans=(Plan("basic", "Basic", 100),))
-    assert reason_of(discover(module), "oldlevel") == "needs SDK API level 0; this host supports 1"
+    assert reason_of(discover(module), "oldlevel") == "needs SDK API level 0; this host supports 1, 2"
 
 
 def test_marking_a_tool_unavailable_stops_its_hooks():

@@ -17,6 +17,7 @@ from sdk.models import utcnow
 from sdk.tenancy import org_scope
 
 from ..models import Invoice, Organization, Subscription
+from ..notifications.platform import notify_invoice_issued
 from .backend import BillingBackend, StartedPurchase
 from .errors import BillingError
 from .lifecycle import apply_subscription
@@ -42,6 +43,8 @@ def issue_invoice(session, sub: Subscription, *, amount: int, start: datetime, e
                           period_start=start, period_end=end)
         session.add(invoice)
         session.flush()
+    if amount > 0:
+        notify_invoice_issued(session, invoice)
     return invoice
 
 

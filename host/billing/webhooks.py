@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import stripe
 from flask import Blueprint, current_app, jsonify, request
@@ -21,7 +22,8 @@ from sdk.audit import reason_for_change
 from ..auth import csrf
 from ..compliance.actor import acting_as
 from ..db import db_session
-from ..models import BillingEvent
+from ..models import BillingEvent, Organization
+from ..notifications.platform import notify_trial_ending
 from .errors import ProviderError
 from .stripe_sync import fetch_invoice, fetch_subscription, mirror_invoice, sync_subscription
 
@@ -114,6 +116,9 @@ def _apply(session, event: dict, label: str):
             invoice = fetch_invoice(invoice_id)
             if invoice is not None:
                 mirror_invoice(session, sub, invoice)
+    if sub is not None and event["type"] == "customer.subscription.trial_will_end" and data.get("trial_end"):
+        notify_trial_ending(session, session.get(Organization, sub.org_id), sub.tool_key,
+                            datetime.fromtimestamp(data["trial_end"], UTC))
     return sub
 
 

@@ -1,11 +1,13 @@
 """``trialoffice tools <key> <command>``: the commands each available tool contributes.
 
 A tool returns click commands from its ``cli_commands`` hook; they run inside the app's
-context, so ``sdk.services()`` works. A tool whose hook fails is reported, never fatal.
+context as the tool's code, so ``sdk.tool()`` (and ``sdk.services()``) work. A tool whose hook fails is reported, never fatal.
 """
 from __future__ import annotations
 
 import click
+
+from sdk.tool import host_runs_tool
 
 from ..runtime.dispatch import HookResult, call_available
 from .context import app_context, build_app, registry
@@ -39,7 +41,7 @@ class ToolCommandGroup(click.Group):
         self.app = app
 
     def invoke(self, ctx: click.Context):
-        with app_context(self.app):
+        with app_context(self.app), host_runs_tool(self.name):
             return super().invoke(ctx)
 
 

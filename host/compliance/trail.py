@@ -9,6 +9,7 @@ from sdk.tenancy import current_org_id
 
 from ..db import db_session
 from ..models.compliance import AuditEntry
+from ..tool_rules import refuse_other_tools_key
 from . import chain
 from .actor import current_actor, current_request_id
 
@@ -35,6 +36,7 @@ def record_history(session, org_id: int | None, tool: str, entity_type: str, ent
 
 class HostAuditTrail(AuditTrail):
     def record(self, *, tool, entity_type, entity_id, action, changes=None, reason=None) -> None:
+        refuse_other_tools_key(tool, "write audit entries as")
         org_id = current_org_id()
         if org_id is None:
             raise RuntimeError("audit entries of a tool need an organization in scope")
@@ -42,6 +44,7 @@ class HostAuditTrail(AuditTrail):
                      entity_id=entity_id, action=action, changes=changes, reason=reason)
 
     def history(self, *, tool, entity_type, entity_id) -> list[AuditRecord]:
+        refuse_other_tools_key(tool, "read the audit entries of")
         org_id = current_org_id()
         if org_id is None:
             raise RuntimeError("audit history needs an organization in scope")

@@ -15,6 +15,7 @@ from ..auth.forms import field, secret_field
 from ..auth.passwords import MIN_PASSWORD_LENGTH
 from ..db import db_session
 from ..models import Invitation, User
+from ..notifications.platform import send_invitation
 from ..orgctx import org_member_required
 from .blueprint import bp
 from .errors import MembershipError
@@ -39,6 +40,7 @@ def invite():
         invitation, raw = create_invitation(session, g.org, g.membership, email=values["email"],
                                             role=values["role"],
                                             days=int(current_app.config.get("INVITATION_DAYS", 7)))
+        send_invitation(session, invitation, raw, current_user)
         session.commit()
     except AccountError as exc:
         return refuse(exc, invite=values)

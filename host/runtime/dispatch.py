@@ -1,7 +1,8 @@
 """Calling hooks one tool at a time, so that one failing tool never breaks another.
 
 pluggy stops at the first exception; the host calls each implementation on its own instead,
-logs a failure with the tool and organization, and counts it for the admin console.
+logs a failure with the tool and organization, and counts it for the admin console. Each call
+runs as that tool's code, so ``sdk.tool()`` inside it is the tool's own handle.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from sdk.events import DomainEvent
+from sdk.tool import host_runs_tool
 
 from .registry import PluginRegistry
 
@@ -43,11 +45,12 @@ def call_each(registry: PluginRegistry, hook_name: str, keys: Iterable[str], org
         if impl is None:
             continue
         try:
-            value = impl.function(*[kwargs[name] for name in impl.argnames])
-            if item_type is not None:
-                value = _as_list_of(value, item_type)
-            if check is not None:
-                value = check(value)
+            with host_runs_tool(key):
+                value = impl.function(*[kwargs[name] for name in impl.argnames])
+                if item_type is not None:
+                    value = _as_list_of(value, item_type)
+                if check is not None:
+                    value = check(value)
         except Exception as exc:
             registry.records[key].count_failure(hook_name)
             log.exception("tool %s failed in hook %s for org %s", key, hook_name, org_id)
@@ -83,7 +86,8 @@ def deliver_event(registry: PluginRegistry, keys: Iterable[str], event: DomainEv
         if handler is None:
             continue
         try:
-            handler(event)
+            with host_runs_tool(result.key):
+                handler(event)
         except Exception:
             registry.records[result.key].count_failure("domain_event")
             log.exception("tool %s failed handling %s for org %s", result.key, event.name, event.org_id)

@@ -20,7 +20,7 @@ manifest = Manifest(
     category="site-selection",
     version="1.0.0",
     publisher="Trial Office",
-    api_level=1,
+    api_level=2,
     icon="map-pin",
     plans=(Plan(code="standard", name="Standard", amount=900, currency="USD", interval="month",
                 trial_days=14),),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
-from sdk import requires_permission, services, upload_limit
+from sdk import requires_permission, tool, upload_limit
 from sdk.api_docs import responds, takes_body
 from sdk.numbers import NumberError, row_id, whole_number
 
@@ -30,7 +30,7 @@ INVALID = "The input does not validate; `problems` lists every reason and nothin
 
 @api.errorhandler(SiteSelectError)
 def invalid_input(exc: SiteSelectError):
-    services().db_session().rollback()
+    tool().db_session().rollback()
     return jsonify(error="invalid_input", message=str(exc), problems=exc.problems), 422
 
 
@@ -69,7 +69,7 @@ def rank_sites():
     score, components, contributions and reasons, and the forecast of the top shortlist_size.
     """
     body = _body()
-    spec = parse_spec(body, default_size=services().settings("site_select").get("shortlist_size"))
+    spec = parse_spec(body, default_size=tool().settings.get("shortlist_size"))
     weights = _weights(body)
     try:
         limit = whole_number(body.get("limit", DEFAULT_LIMIT), "limit", minimum=1, maximum=MAX_LIMIT)
@@ -99,7 +99,7 @@ def list_sites():
 def create_site():
     """Add a site: name, country (ISO code or name), city, lat, lon, therapeutic_areas, ..."""
     site = site_master.create_site(_body())
-    services().db_session().commit()
+    tool().db_session().commit()
     return jsonify(site=site_json(site)), 201
 
 
@@ -111,7 +111,7 @@ def create_site():
 def add_history(site_id: int):
     """Record a site's part in a trial by hand (source "manual")"""
     row = add_manual_history(_found(site_master.get_site(site_id)), _body())
-    services().db_session().commit()
+    tool().db_session().commit()
     return jsonify(id=row.id, site_id=row.site_id, trial_ref=row.trial_ref, source=row.source), 201
 
 
@@ -124,7 +124,7 @@ def add_history(site_id: int):
 def upload_import():
     """Import AACT-layout files (multipart field "files"); returns counts and rejected rows"""
     batch = import_aact(read_uploads(request.files.getlist("files")))
-    services().db_session().commit()
+    tool().db_session().commit()
     return jsonify(batch=batch_json(batch)), 201
 
 
@@ -151,7 +151,7 @@ def put_preset():
     """Save a weight preset: {"name": ..., "weights": {...}} (replaces one of the same name)"""
     body = _body()
     preset = save_preset(str(body.get("name") or ""), parse_weights(body))
-    services().db_session().commit()
+    tool().db_session().commit()
     return jsonify(id=preset.id, name=preset.name, weights=preset.weights), 201
 
 
@@ -178,7 +178,7 @@ def create_shortlist():
     shortlist = shortlist_service.create_shortlist(
         str(body.get("name") or ""), spec_to_dict(spec, weights, title=str(spec_data.get("title") or "")[:300]),
         ids, trial_ref=str(body.get("trial_ref") or ""))
-    services().db_session().commit()
+    tool().db_session().commit()
     return jsonify(shortlist=shortlist_json(shortlist)), 201
 
 
@@ -199,5 +199,5 @@ def hand_off(shortlist_id: int):
     """Hand the shortlist to project planning (pmcp must be enabled): emits activation_requested"""
     shortlist = _found(shortlist_service.get_shortlist(shortlist_id))
     shortlist_service.hand_off(shortlist, evaluate_shortlist(shortlist).rates)
-    services().db_session().commit()
+    tool().db_session().commit()
     return jsonify(shortlist=shortlist_json(shortlist))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 from ..services import OrgRef, UserRef
+from ..tool import host_runs_tool
 
 EXTENSION_KEY = "trialoffice.testing"
 TEST_PASSWORD = "correct horse 42"
@@ -47,6 +48,11 @@ class TestingSupport(ABC):
     @abstractmethod
     def issue_token(self, org: OrgRef, user: UserRef) -> str:
         """A raw API token for ``user`` in ``org``."""
+
+    def running_tool(self, key: str):
+        """``with support.running_tool("mytool"):`` runs the block as the tool's code, as the host
+        does for its requests, hooks and commands, so a service calling ``sdk.tool()`` works."""
+        return host_runs_tool(key)
 
     def recycle(self, extra_plugins: list) -> bool:
         """Ready this app for another test on a fresh database: drop what it cached from the

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from sdk import org_scope, services
+from sdk import org_scope, tool
 from sdk.events import DomainEvent
 
 from ..models import Shortlist, Site, TrialHistory
@@ -68,7 +68,7 @@ def _trial_details(session, trial_ref: str) -> dict:
 def _apply(event: DomainEvent, change) -> None:
     """Run ``change(row, payload)`` on the event's history row in the event's organization."""
     with org_scope(event.org_id):
-        session = services().db_session()
+        session = tool().db_session()
         row = _history_row(session, event)
         if row is None:
             return

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from sdk import services
+from sdk import tool
 from sdk.numbers import INT32_MAX, NumberError, finite_number, whole_number
 
 from ..domain import area_for_condition, normalize_area, normalize_phase
@@ -97,7 +97,7 @@ def _check_consistency(values: dict, problems: list[str]) -> None:
 def add_manual_history(site: Site, data) -> TrialHistory:
     """Record a site's part in a trial; refuses a second entry for the same trial."""
     values = clean_history_input(data)
-    session = services().db_session()
+    session = tool().db_session()
     exists = session.scalar(select(TrialHistory.id).where(TrialHistory.site_id == site.id,
                                                           TrialHistory.trial_ref == values["trial_ref"]))
     if exists is not None:
@@ -110,6 +110,6 @@ def add_manual_history(site: Site, data) -> TrialHistory:
 
 def site_history(site_id: int) -> list[TrialHistory]:
     """A site's trials, most recent first."""
-    rows = services().db_session().scalars(select(TrialHistory).where(TrialHistory.site_id == site_id))
+    rows = tool().db_session().scalars(select(TrialHistory).where(TrialHistory.site_id == site_id))
     return sorted(rows, key=lambda r: (r.activated_on or r.selected_on or r.started_on or date.min,
                                        r.trial_ref), reverse=True)

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from sqlalchemy import insert, select
 
-from sdk import services
+from sdk import tool
 
 from ..domain import AACT_FILES, find_duplicates, normalize_facility_name, parse_aact
 from ..domain import Site as DomainSite
@@ -108,7 +108,7 @@ def _extend_stored_sites(members: dict[int, list[DomainSite]]) -> None:
     """Add the areas and conditions an import knows and a stored site lacks (audited changes)."""
     if not members:
         return
-    for site in services().db_session().scalars(select(Site).where(Site.id.in_(list(members)))):
+    for site in tool().db_session().scalars(select(Site).where(Site.id.in_(list(members)))):
         areas = list(_union([site.therapeutic_areas or [], *(m.therapeutic_areas for m in members[site.id])]))
         conditions = list(_union([site.conditions or [], *(m.conditions for m in members[site.id])]))
         if areas != list(site.therapeutic_areas or []):
@@ -126,7 +126,7 @@ def _insert_sites(new_sites: list[DomainSite], batch_id: int, org_id: int, now) 
              "network": s.network, "investigators": [s.investigator] if s.investigator else [],
              "import_batch_id": batch_id, "created_at": now, "updated_at": now} for s in new_sites]
     table = Site.__table__
-    ids = services().db_session().execute(
+    ids = tool().db_session().execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     return {site.site_id: new_id for site, new_id in zip(new_sites, ids)}
 
@@ -134,7 +134,7 @@ def _insert_sites(new_sites: list[DomainSite], batch_id: int, org_id: int, now) 
 def _history_rows(parsed, mapping: dict[int, int]) -> tuple[list[dict], int]:
     """History rows to insert (``site_id`` negative for a site not inserted yet) and how many
     imported rows were skipped because the site already has that trial."""
-    session = services().db_session()
+    session = tool().db_session()
     stored_ids = [i for i in set(mapping.values()) if i > 0]
     seen = {(site_id, trial_ref) for site_id, trial_ref in session.execute(
         select(TrialHistory.site_id, TrialHistory.trial_ref).where(TrialHistory.site_id.in_(stored_ids)))}
@@ -165,9 +165,9 @@ def import_aact(files: Mapping[str, bytes]) -> ImportBatch:
         raise SiteSelectError(str(exc)) from exc
     mapping, new_sites, merged = _resolve_sites(list(parsed.sites))
     rows, skipped = _history_rows(parsed, mapping)
-    session = services().db_session()
-    org_id = services().current_org().id
-    stored = {name: services().storage.put(data) for name, data in sorted(files.items())}
+    session = tool().db_session()
+    org_id = tool().current_org().id
+    stored = {name: tool().storage.put(data) for name, data in sorted(files.items())}
     batch = ImportBatch(files=stored, sites_created=len(new_sites), sites_merged=merged,
                         history_created=len(rows), history_skipped=skipped,
                         rejected=[{"file": r.file, "line": r.line, "reason": r.reason} for r in parsed.rejected])
@@ -183,9 +183,9 @@ def import_aact(files: Mapping[str, bytes]) -> ImportBatch:
 
 
 def list_batches(limit: int = 20) -> list[ImportBatch]:
-    return list(services().db_session().scalars(select(ImportBatch).order_by(ImportBatch.id.desc())
+    return list(tool().db_session().scalars(select(ImportBatch).order_by(ImportBatch.id.desc())
                                                 .limit(limit)))
 
 
 def get_batch(batch_id: int) -> ImportBatch | None:
-    return services().db_session().get(ImportBatch, batch_id)
+    return tool().db_session().get(ImportBatch, batch_id)

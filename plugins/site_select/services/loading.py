@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from sdk import services
+from sdk import tool
 
 from ..domain import Site, TrialHistory
 from ..models import Site as SiteRow
@@ -52,7 +52,7 @@ def load_sites(*, countries: Iterable[str] = (), exclude_ids: Iterable[int] = ()
         query = query.where(SiteRow.id.not_in(exclude_ids))
     if only_ids is not None:
         query = query.where(SiteRow.id.in_(list(only_ids)))
-    return [_site(row) for row in services().db_session().execute(query.order_by(SiteRow.id))]
+    return [_site(row) for row in tool().db_session().execute(query.order_by(SiteRow.id))]
 
 
 def load_history(*, site_ids: Iterable[int] | None = None) -> list[TrialHistory]:
@@ -60,4 +60,4 @@ def load_history(*, site_ids: Iterable[int] | None = None) -> list[TrialHistory]
     query = select(*HISTORY_COLUMNS)
     if site_ids is not None:
         query = query.where(HistoryRow.site_id.in_(list(site_ids)))
-    return [_history(row) for row in services().db_session().execute(query.order_by(HistoryRow.id))]
+    return [_history(row) for row in tool().db_session().execute(query.order_by(HistoryRow.id))]

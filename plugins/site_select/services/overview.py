@@ -5,13 +5,13 @@ from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from sdk import services
+from sdk import tool
 
 from ..models import Shortlist, Site, TrialHistory
 
 
 def counts() -> dict[str, int]:
-    session = services().db_session()
+    session = tool().db_session()
     return {"sites": session.scalar(select(func.count(Site.id))) or 0,
             "history": session.scalar(select(func.count(TrialHistory.id))) or 0,
             "shortlists": session.scalar(select(func.count(Shortlist.id))) or 0}

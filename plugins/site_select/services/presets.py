@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from sdk import services
+from sdk import tool
 
 from ..domain import Weights
 from ..models import WeightPreset
@@ -12,15 +12,15 @@ from .errors import SiteSelectError
 
 
 def list_presets() -> list[WeightPreset]:
-    return list(services().db_session().scalars(select(WeightPreset).order_by(WeightPreset.name)))
+    return list(tool().db_session().scalars(select(WeightPreset).order_by(WeightPreset.name)))
 
 
 def get_preset(preset_id: int) -> WeightPreset | None:
-    return services().db_session().get(WeightPreset, preset_id)
+    return tool().db_session().get(WeightPreset, preset_id)
 
 
 def find_preset(name: str) -> WeightPreset | None:
-    return services().db_session().scalar(select(WeightPreset).where(WeightPreset.name == name.strip()))
+    return tool().db_session().scalar(select(WeightPreset).where(WeightPreset.name == name.strip()))
 
 
 def save_preset(name: str, weights: Weights) -> WeightPreset:
@@ -30,7 +30,7 @@ def save_preset(name: str, weights: Weights) -> WeightPreset:
         raise SiteSelectError("a preset needs a name")
     if len(name) > 100:
         raise SiteSelectError("a preset name can have at most 100 characters")
-    session = services().db_session()
+    session = tool().db_session()
     preset = find_preset(name)
     if preset is None:
         preset = WeightPreset(name=name, weights=weights.as_dict())
@@ -42,7 +42,7 @@ def save_preset(name: str, weights: Weights) -> WeightPreset:
 
 
 def delete_preset(preset: WeightPreset) -> None:
-    session = services().db_session()
+    session = tool().db_session()
     session.delete(preset)
     session.flush()
 

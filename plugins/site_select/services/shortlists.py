@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from sdk import services, utcnow
+from sdk import tool, utcnow
 
 from ..domain import ScoredSite
 from ..models import Shortlist, ShortlistEntry, Site
@@ -20,12 +20,12 @@ ACTIVATION_EVENT = "site_select.activation_requested"
 
 
 def list_shortlists() -> list[Shortlist]:
-    return list(services().db_session().scalars(select(Shortlist).order_by(Shortlist.created_at.desc(),
+    return list(tool().db_session().scalars(select(Shortlist).order_by(Shortlist.created_at.desc(),
                                                                             Shortlist.id.desc())))
 
 
 def get_shortlist(shortlist_id: int) -> Shortlist | None:
-    return services().db_session().get(Shortlist, shortlist_id)
+    return tool().db_session().get(Shortlist, shortlist_id)
 
 
 def create_shortlist(name: str, spec: dict, picks: Iterable[ScoredSite | int], *,
@@ -42,7 +42,7 @@ def create_shortlist(name: str, spec: dict, picks: Iterable[ScoredSite | int], *
         problems.append("the trial reference can have at most 64 characters")
     if not picks:
         problems.append("pick at least one site for the shortlist")
-    session = services().db_session()
+    session = tool().db_session()
     if name and session.scalar(select(Shortlist.id).where(Shortlist.name == name)) is not None:
         problems.append(f"a shortlist named {name!r} already exists")
     ids = [p.site.site_id if isinstance(p, ScoredSite) else p for p in picks]
@@ -73,20 +73,20 @@ def remove_entry(shortlist: Shortlist, site_id: int) -> None:
         raise SiteSelectError("that site is not on this shortlist")
     if len(shortlist.entries) == 1:
         raise SiteSelectError("a shortlist keeps at least one site; delete the shortlist instead")
-    session = services().db_session()
+    session = tool().db_session()
     shortlist.entries.remove(entry)
     session.flush()
 
 
 def delete_shortlist(shortlist: Shortlist) -> None:
-    session = services().db_session()
+    session = tool().db_session()
     session.delete(shortlist)
     session.flush()
 
 
 def can_hand_off() -> bool:
     """Whether project planning (pmcp) serves this organization, so the hand-off has a receiver."""
-    return services().tool_serves(PMCP)
+    return tool().serves(PMCP)
 
 
 def hand_off(shortlist: Shortlist, forecast_rates: dict[int, float] | None = None) -> None:
@@ -97,7 +97,7 @@ def hand_off(shortlist: Shortlist, forecast_rates: dict[int, float] | None = Non
         raise SiteSelectError("this shortlist was already handed to project planning")
     rates = forecast_rates or {}
     spec = shortlist.spec or {}
-    services().events.emit(ACTIVATION_EVENT, {
+    tool().events.emit(ACTIVATION_EVENT, {
         "shortlist_id": shortlist.id, "shortlist_name": shortlist.name,
         "trial_ref": shortlist.trial_ref, "target_enrollment": spec.get("target_enrollment"),
         "target_lsi": spec.get("target_lsi") or None,
@@ -106,4 +106,4 @@ def hand_off(shortlist: Shortlist, forecast_rates: dict[int, float] | None = Non
                   for entry in shortlist.entries],
     })
     shortlist.handed_off_at = utcnow()
-    services().db_session().flush()
+    tool().db_session().flush()

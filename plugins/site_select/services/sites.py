@@ -6,7 +6,7 @@ from math import ceil
 
 from sqlalchemy import String, cast, func, or_, select
 
-from sdk import services
+from sdk import tool
 
 from ..domain import country_code, normalize_area, normalize_facility_name
 from ..models import Site, TrialHistory
@@ -46,7 +46,7 @@ class SitePage:
 
 def directory(filters: SiteFilters, per_page: int = PAGE_SIZE) -> SitePage:
     """One page of the organization's sites, with the number of trials each has history for."""
-    session = services().db_session()
+    session = tool().db_session()
     query = select(Site)
     if filters.country:
         query = query.where(Site.country == filters.country)
@@ -71,7 +71,7 @@ def directory(filters: SiteFilters, per_page: int = PAGE_SIZE) -> SitePage:
 
 def facets() -> dict[str, list[str]]:
     """Values to offer in the directory's filters: countries and networks in use."""
-    session = services().db_session()
+    session = tool().db_session()
     countries = session.scalars(select(Site.country).distinct().order_by(Site.country))
     networks = session.scalars(select(Site.network).where(Site.network.is_not(None))
                                .distinct().order_by(Site.network))
@@ -79,7 +79,7 @@ def facets() -> dict[str, list[str]]:
 
 
 def get_site(site_id: int) -> Site | None:
-    return services().db_session().get(Site, site_id)
+    return tool().db_session().get(Site, site_id)
 
 
 def _split(text) -> list[str]:
@@ -130,7 +130,7 @@ def clean_site_input(data) -> dict:
 
 
 def _refuse_duplicate(values: dict, site_id: int | None) -> None:
-    clash = services().db_session().scalar(select(Site.id).where(
+    clash = tool().db_session().scalar(select(Site.id).where(
         Site.normalized_name == values["normalized_name"], Site.country == values["country"],
         Site.city == values["city"]))
     if clash is not None and clash != site_id:
@@ -142,7 +142,7 @@ def create_site(data) -> Site:
     values = clean_site_input(data)
     _refuse_duplicate(values, None)
     site = Site(**values)
-    session = services().db_session()
+    session = tool().db_session()
     session.add(site)
     session.flush()
     return site
@@ -153,5 +153,5 @@ def update_site(site: Site, data) -> Site:
     _refuse_duplicate(values, site.id)
     for key, value in values.items():
         setattr(site, key, value)
-    services().db_session().flush()
+    tool().db_session().flush()
     return site

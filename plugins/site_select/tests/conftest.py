@@ -7,7 +7,8 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from sdk import org_scope, services
+from sdk import org_scope, tool
+from sdk.tool import host_runs_tool
 
 from . import pmcp_stub
 
@@ -41,10 +42,10 @@ class World:
     other_client: object
 
     def run(self, org, fn, *args, **kwargs):
-        """Call ``fn`` inside the app as organization ``org`` and commit (services work there)."""
-        with self.app.test_request_context(), org_scope(org.id):
+        """Call ``fn`` as site_select's code inside the app, as organization ``org``, and commit."""
+        with self.app.test_request_context(), org_scope(org.id), host_runs_tool(TOOL):
             result = fn(*args, **kwargs)
-            services().db_session().commit()
+            tool().db_session().commit()
             return result
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, render_template
 
-from sdk import services
+from sdk import tool
 
 from ..services import SiteSelectError
 
@@ -12,7 +12,7 @@ INVALID = 422
 
 def flash_refusal(error: SiteSelectError) -> None:
     """Roll back whatever the failed action began and tell the user why."""
-    services().db_session().rollback()
+    tool().db_session().rollback()
     flash(str(error), "error")
 
 
@@ -23,7 +23,7 @@ def refuse(error: SiteSelectError, template: str, **context):
 
 
 def commit() -> None:
-    services().db_session().commit()
+    tool().db_session().commit()
 
 
 def found(value):

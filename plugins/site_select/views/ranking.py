@@ -9,7 +9,7 @@ import json
 
 from flask import flash, redirect, render_template, request, url_for
 
-from sdk import requires_permission, services
+from sdk import requires_permission, tool
 from sdk.numbers import row_id
 
 from .. import charts
@@ -52,7 +52,7 @@ def rank_form():
 @bp.route("/rank/results", methods=["GET", "POST"])
 @requires_permission("rank")
 def rank_results():
-    size = services().settings("site_select").get("shortlist_size")
+    size = tool().settings.get("shortlist_size")
     values = request.values
     try:
         spec, weights = parse_spec(values, default_size=size), parse_weights(values)

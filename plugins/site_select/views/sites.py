@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from sdk import requires_permission, services
+from sdk import requires_permission, tool
 
 from .. import charts
 from ..domain import country_name, therapeutic_areas
@@ -23,7 +23,7 @@ def directory():
     return render_template("site_select/directory.html", page=site_master.directory(filters),
                            filters=filters, facets=site_master.facets(), areas=therapeutic_areas(),
                            country_name=country_name,
-                           can_manage=services().has_permission("site_select", "manage_sites"))
+                           can_manage=tool().can("manage_sites"))
 
 
 @bp.get("/sites/new")
@@ -50,7 +50,7 @@ def site_page(site_id: int):
     profile = site_profile(found(site_master.get_site(site_id)))
     return render_template("site_select/site.html", profile=profile, site=profile.site,
                            country_name=country_name, charts=_profile_charts(profile),
-                           can_manage=services().has_permission("site_select", "manage_sites"))
+                           can_manage=tool().can("manage_sites"))
 
 
 def _profile_charts(profile) -> list:

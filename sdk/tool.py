@@ -1,0 +1,125 @@
+"""SDK API level 2: the handle bound to the tool whose code is running.
+
+A level-2 tool reaches the host through :func:`tool` instead of :func:`sdk.services`::
+
+    from sdk import tool
+    tool().settings.get("shortlist_size")        # this tool's settings only
+    tool().audit.record(entity_type="shortlist", entity_id="7", action="export")
+    if tool().can("manage_shortlists"): ...
+
+The handle carries the tool's key; the tool never passes one. The host knows which tool's code
+runs: its request (the gate), its hook or event handler (the dispatcher), its CLI command. So a
+tool reads only its own settings (secrets included), writes audit entries only as itself and
+checks only its own permissions. Code that runs outside any tool (or a test calling a tool's
+service directly without ``support.running_tool(key)``) gets :class:`ToolContextError`.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import current_app, g, has_request_context
+from sqlalchemy.orm import Session
+
+from .notifications import Notifications
+from .services import EXTENSION_KEY, AuditRecord, Events, OrgRef, Settings, Signatures, Storage, UserRef
+
+_running_tool: ContextVar[str | None] = ContextVar("trialoffice_running_tool", default=None)
+
+
+class ToolContextError(RuntimeError):
+    """``tool()`` was called where no tool's code is running."""
+
+
+class ToolAudit(ABC):
+    """The audit trail as one tool writes and reads it: every entry names that tool."""
+
+    @abstractmethod
+    def record(self, *, entity_type: str, entity_id: str, action: str, changes: dict | None = None,
+               reason: str | None = None) -> None:
+        """Append one entry for the current organization and actor, in the current transaction."""
+
+    @abstractmethod
+    def history(self, *, entity_type: str, entity_id: str) -> list[AuditRecord]:
+        """Every entry of this tool about one record of the current organization, oldest first."""
+
+
+class ToolHandle(ABC):
+    """What the host offers one tool, bound to its key."""
+
+    key: str
+
+    @abstractmethod
+    def current_org(self) -> OrgRef | None:
+        """The organization the tool's queries are scoped to."""
+
+    @abstractmethod
+    def current_user(self) -> UserRef | None:
+        """The signed-in user (or the API token's owner) of the current request."""
+
+    @abstractmethod
+    def db_session(self) -> Session:
+        """The request's or job's session; tenant tables are scoped automatically."""
+
+    @abstractmethod
+    def can(self, permission: str) -> bool:
+        """Whether the current user holds this tool's ``permission`` in the current organization."""
+
+    @abstractmethod
+    def serves(self, other_key: str) -> bool:
+        """Whether another tool is installed, licensed and enabled in the current organization,
+        so this one can offer a hand-off to it (the hand-off itself goes through an event)."""
+
+    @property
+    @abstractmethod
+    def settings(self) -> Settings:
+        """This tool's settings for the current organization."""
+
+    @property
+    @abstractmethod
+    def audit(self) -> ToolAudit: ...
+
+    @property
+    @abstractmethod
+    def storage(self) -> Storage: ...
+
+    @property
+    @abstractmethod
+    def events(self) -> Events: ...
+
+    @property
+    @abstractmethod
+    def signatures(self) -> Signatures: ...
+
+    @property
+    @abstractmethod
+    def notifications(self) -> Notifications:
+        """In-app notices and email to members of the current organization (docs: SDK guide §11)."""
+
+
+def running_tool_key() -> str | None:
+    """The key of the tool whose code the host is running now, if any."""
+    key = _running_tool.get()
+    if key is None and has_request_context():
+        key = g.get("tool_key")
+    return key
+
+
+def tool() -> ToolHandle:
+    """The handle of the tool whose code is running (SDK API level 2)."""
+    key = running_tool_key()
+    if key is None:
+        raise ToolContextError("sdk.tool() needs a tool's request, hook, event handler or command; "
+                               "in tests wrap the call in support.running_tool(key)")
+    return current_app.extensions[EXTENSION_KEY].handle_for(key)
+
+
+@contextmanager
+def host_runs_tool(key: str):
+    """For the host (and the test harness) only: run the block as tool ``key``'s code."""
+    token = _running_tool.set(key)
+    try:
+        yield
+    finally:
+        _running_tool.reset(token)
