@@ -136,12 +136,13 @@ class Signatures(ABC):
         """The signatures of ``record``, each marked stale if the record changed since."""
 
 
-class Services(ABC):
-    """Everything the host offers a tool."""
+class CurrentContext(ABC):
+    """Who and where the running code is: shared by level 1 (:class:`Services`) and level 2
+    (:class:`sdk.tool.ToolHandle`)."""
 
     @abstractmethod
     def current_org(self) -> OrgRef | None:
-        """The organization of the current request or scope."""
+        """The organization of the current request or scope (the one queries are scoped to)."""
 
     @abstractmethod
     def current_user(self) -> UserRef | None:
@@ -149,7 +150,11 @@ class Services(ABC):
 
     @abstractmethod
     def db_session(self) -> Session:
-        """The request's SQLAlchemy session; tenant tables are scoped automatically."""
+        """The request's or job's SQLAlchemy session; tenant tables are scoped automatically."""
+
+
+class Services(CurrentContext):
+    """Everything the host offers a tool (SDK API level 1: tool keys passed by hand)."""
 
     @abstractmethod
     def has_permission(self, tool_key: str, permission: str) -> bool:

@@ -20,10 +20,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import current_app, g, has_request_context
-from sqlalchemy.orm import Session
 
 from .notifications import Notifications
-from .services import EXTENSION_KEY, AuditRecord, Events, OrgRef, Settings, Signatures, Storage, UserRef
+from .services import EXTENSION_KEY, AuditRecord, CurrentContext, Events, Settings, Signatures, Storage
 
 _running_tool: ContextVar[str | None] = ContextVar("trialoffice_running_tool", default=None)
 
@@ -45,22 +44,11 @@ class ToolAudit(ABC):
         """Every entry of this tool about one record of the current organization, oldest first."""
 
 
-class ToolHandle(ABC):
-    """What the host offers one tool, bound to its key."""
+class ToolHandle(CurrentContext):
+    """What the host offers one tool, bound to its key (with ``current_org()``,
+    ``current_user()`` and ``db_session()`` as in :class:`sdk.services.CurrentContext`)."""
 
     key: str
-
-    @abstractmethod
-    def current_org(self) -> OrgRef | None:
-        """The organization the tool's queries are scoped to."""
-
-    @abstractmethod
-    def current_user(self) -> UserRef | None:
-        """The signed-in user (or the API token's owner) of the current request."""
-
-    @abstractmethod
-    def db_session(self) -> Session:
-        """The request's or job's session; tenant tables are scoped automatically."""
 
     @abstractmethod
     def can(self, permission: str) -> bool:
