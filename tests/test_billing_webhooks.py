@@ -147,7 +147,11 @@ def test_events_for_unknown_organizations_or_unused_types_are_answered_200(strip
 def test_reconcile_repairs_what_missed_webhooks_left_behind(stripe_app, make_user, make_org, stripe_sdk):
     org, owner = _acme(make_user, make_org)
     external_id, _ = buy(stripe_app, org, owner, plan_code="team", seats=3, payment_method="pm_card_visa")
-    _settled(stripe_app, org, "customer.subscription.created")
+    # Every delivery of the purchase processed first: a late one re-reads the subscription and
+    # would apply the new quantity itself, racing the reconcile this test is about.
+    _settled(stripe_app, org, "customer.subscription.created", "invoice.payment_succeeded")
+    recorder = stripe_app.extensions["test.webhooks"]
+    wait_for(lambda: len(recorder.deliveries) == len(processed_events(stripe_app)), what="all deliveries")
     item = stripe_sdk.v1.subscriptions.retrieve(external_id).to_dict()["items"]["data"][0]["id"]
     stripe_sdk.v1.subscription_items.update(item, params={"quantity": 7})  # no webhook tells the app
     assert license_of(stripe_app, org).seats == 3
