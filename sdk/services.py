@@ -136,9 +136,9 @@ class Signatures(ABC):
         """The signatures of ``record``, each marked stale if the record changed since."""
 
 
-class CurrentContext(ABC):
-    """Who and where the running code is: shared by level 1 (:class:`Services`) and level 2
-    (:class:`sdk.tool.ToolHandle`)."""
+class CommonServices(ABC):
+    """What level 1 (:class:`Services`) and level 2 (:class:`sdk.tool.ToolHandle`) offer alike:
+    who and where the running code is, and the services that take no tool key."""
 
     @abstractmethod
     def current_org(self) -> OrgRef | None:
@@ -152,8 +152,25 @@ class CurrentContext(ABC):
     def db_session(self) -> Session:
         """The request's or job's SQLAlchemy session; tenant tables are scoped automatically."""
 
+    @property
+    @abstractmethod
+    def storage(self) -> Storage: ...
 
-class Services(CurrentContext):
+    @property
+    @abstractmethod
+    def events(self) -> Events: ...
+
+    @property
+    @abstractmethod
+    def signatures(self) -> Signatures: ...
+
+    @property
+    @abstractmethod
+    def notifications(self) -> Notifications:
+        """In-app notifications with email (:mod:`sdk.notifications`)."""
+
+
+class Services(CommonServices):
     """Everything the host offers a tool (SDK API level 1: tool keys passed by hand)."""
 
     @abstractmethod
@@ -171,24 +188,7 @@ class Services(CurrentContext):
 
     @property
     @abstractmethod
-    def storage(self) -> Storage: ...
-
-    @property
-    @abstractmethod
-    def events(self) -> Events: ...
-
-    @property
-    @abstractmethod
     def audit(self) -> AuditTrail: ...
-
-    @property
-    @abstractmethod
-    def signatures(self) -> Signatures: ...
-
-    @property
-    @abstractmethod
-    def notifications(self) -> Notifications:
-        """In-app notifications with email (:mod:`sdk.notifications`)."""
 
 
 def services() -> Services:

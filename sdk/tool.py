@@ -21,8 +21,7 @@ from contextvars import ContextVar
 
 from flask import current_app, g, has_request_context
 
-from .notifications import Notifications
-from .services import EXTENSION_KEY, AuditRecord, CurrentContext, Events, Settings, Signatures, Storage
+from .services import EXTENSION_KEY, AuditRecord, CommonServices, Settings
 
 _running_tool: ContextVar[str | None] = ContextVar("trialoffice_running_tool", default=None)
 
@@ -44,9 +43,10 @@ class ToolAudit(ABC):
         """Every entry of this tool about one record of the current organization, oldest first."""
 
 
-class ToolHandle(CurrentContext):
-    """What the host offers one tool, bound to its key (with ``current_org()``,
-    ``current_user()`` and ``db_session()`` as in :class:`sdk.services.CurrentContext`)."""
+class ToolHandle(CommonServices):
+    """What the host offers one tool, bound to its key (``current_org()``, ``current_user()``,
+    ``db_session()``, ``storage``, ``events``, ``signatures`` and ``notifications`` as in
+    :class:`sdk.services.CommonServices`)."""
 
     key: str
 
@@ -67,23 +67,6 @@ class ToolHandle(CurrentContext):
     @property
     @abstractmethod
     def audit(self) -> ToolAudit: ...
-
-    @property
-    @abstractmethod
-    def storage(self) -> Storage: ...
-
-    @property
-    @abstractmethod
-    def events(self) -> Events: ...
-
-    @property
-    @abstractmethod
-    def signatures(self) -> Signatures: ...
-
-    @property
-    @abstractmethod
-    def notifications(self) -> Notifications:
-        """In-app notices and email to members of the current organization (docs: SDK guide §11)."""
 
 
 def running_tool_key() -> str | None:
