@@ -12,7 +12,7 @@ ARGS ?=
 .PHONY: help run test install install-test clean clean-data
 
 help:
-	@echo "make run         install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "make run         install, migrate, load the demo, serve on http://$(HOST):$(PORT) with a worker"
 	@echo "make test        install test dependencies and run the suite (SQLite, then PostgreSQL)"
 	@echo "make clean       remove the virtual environment, caches and test artifacts"
 	@echo "make clean-data  remove the local instance folder (database, files, secret key)"
@@ -35,7 +35,7 @@ install-test: $(VENV)/.installed-test
 run: $(VENV)/.installed
 	$(VENV)/bin/trialoffice db upgrade
 	$(VENV)/bin/trialoffice demo
-	$(VENV)/bin/trialoffice run --host $(HOST) --port $(PORT)
+	scripts/run-with-worker.sh $(VENV)/bin $(HOST) $(PORT)
 
 test: $(VENV)/.installed-test
 	VENV_PYTHON=$(PY) scripts/run-tests.sh $(ARGS)

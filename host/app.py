@@ -6,12 +6,15 @@ import os
 
 from flask import Flask, g
 
+from .after_commit import install_after_commit
 from .api import init_api
 from .auth import init_auth
 from .compliance import init_compliance
 from .config import load_config
 from .db import Database
 from .errors import init_errors
+from .events import init_events
+from .jobs import init_jobs
 from .json_provider import BoundedJSONProvider
 from .notifications import init_notifications
 from .proxy import init_proxy
@@ -21,6 +24,7 @@ from .runtime.registry import PluginRegistry
 from .runtime.toolstate import ToolStateCache, install_version_bump
 from .security_headers import init_security_headers
 from .services import install_services
+from .sharing.coverage import install_coverage_guard
 from .templating import init_templating
 from .text_guard import init_text_guard
 from .url_converters import init_url_converters
@@ -42,6 +46,8 @@ def create_app(config: dict | None = None, extra_plugins: list | None = None) ->
 
     database = Database(app.config["DATABASE_URL"])
     install_version_bump(database.session.session_factory)
+    install_coverage_guard(database.session.session_factory)
+    install_after_commit(database.session.session_factory)
     init_compliance(app, database.session.session_factory)
     database.init_app(app)
 
@@ -53,6 +59,8 @@ def create_app(config: dict | None = None, extra_plugins: list | None = None) ->
     })
     install_services(app)
     init_notifications(app)
+    init_events(app)
+    init_jobs(app)  # after init_events: in worker mode it replaces the outbox waker
     init_auth(app)
     init_errors(app)
     init_templating(app)
@@ -91,10 +99,11 @@ def _register_host_blueprints(app: Flask) -> None:
     from .home.views import bp as home_bp
     from .members.views import bp as members_bp
     from .notifications.views import bp as notifications_bp
+    from .sharing.views import bp as sharing_bp
     from .tokens.views import bp as tokens_bp
 
     for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp, audit_bp,
-               billing_bp, billing_webhooks_bp, notifications_bp):
+               billing_bp, billing_webhooks_bp, notifications_bp, sharing_bp):
         app.register_blueprint(bp)
 
 

@@ -64,6 +64,23 @@ def _mail_config(env, instance: Path) -> dict:
     }
 
 
+JOBS_MODES = ("immediate", "worker")
+
+
+def _jobs_config(env, instance: Path) -> dict:
+    """Background jobs and outbox delivery (host/jobs): run in the web process right after the
+    commit that asked for them (``immediate``), or queued for ``trialoffice worker`` (``worker``)
+    in a SQLite file of the instance folder, or in Redis when a URL is set."""
+    return {
+        "JOBS_MODE": env.get("TRIALOFFICE_JOBS", "immediate"),
+        "REDIS_URL": env.get("TRIALOFFICE_REDIS_URL") or None,
+        "JOBS_QUEUE_FILE": env.get("TRIALOFFICE_JOBS_QUEUE_FILE") or str(instance / "job_queue.db"),
+        "JOBS_QUEUE_NAME": env.get("TRIALOFFICE_JOBS_QUEUE_NAME", "trialoffice"),
+        "OUTBOX_POLL_SECONDS": _whole_number("TRIALOFFICE_OUTBOX_POLL_SECONDS",
+                                             env.get("TRIALOFFICE_OUTBOX_POLL_SECONDS", "5"), 1),
+    }
+
+
 #: Sign-in back-off (host/auth/throttle.py): setting, default, smallest allowed.
 LOGIN_THROTTLE_SETTINGS = (("LOGIN_FREE_FAILURES", "5", 1), ("LOGIN_ADDRESS_FREE_FAILURES", "20", 1),
                            ("LOGIN_FIRST_WAIT_SECONDS", "30", 1), ("LOGIN_LONGEST_WAIT_MINUTES", "15", 1),
@@ -106,6 +123,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                                             env.get("TRIALOFFICE_MAX_CONTENT_LENGTH", str(MAX_CONTENT_LENGTH)), 1024),
         **_stripe_config(env),
         **_mail_config(env, instance),
+        **_jobs_config(env, instance),
     }
     config.update(overrides)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
@@ -115,6 +133,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         raise ValueError(f"TRIALOFFICE_BILLING must be one of {', '.join(BILLING_BACKENDS)}")
     if config["MAIL_BACKEND"] not in MAIL_BACKENDS:
         raise ValueError(f"TRIALOFFICE_MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}")
+    if config["JOBS_MODE"] not in JOBS_MODES:
+        raise ValueError(f"TRIALOFFICE_JOBS must be one of {', '.join(JOBS_MODES)}")
     if config["BILLING"] == "stripe" and not (config["STRIPE_API_KEY"] and config["STRIPE_WEBHOOK_SECRET"]):
         raise ValueError("TRIALOFFICE_BILLING=stripe needs STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET")
     return config

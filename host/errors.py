@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from .db import get_db
 from .orgctx import wants_json
 from .request_limits import too_large_message
+from .sharing.coverage import NotLicensedHere
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,11 @@ def init_errors(app: Flask) -> None:
     def csrf_error(exc):
         return _respond(400, "Bad Request", "The form expired or was not sent from this site. "
                                             "Reload the page and try again.")
+
+    @app.errorhandler(NotLicensedHere)
+    def not_licensed_here(exc):
+        get_db().session.rollback()
+        return _respond(402, "Payment Required", str(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

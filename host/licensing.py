@@ -18,6 +18,7 @@ from sdk.services import UserRef
 from sdk.tenancy import org_scope
 
 from .compliance.actor import SYSTEM, acting_as, current_actor
+from .events import emit_event
 from .models import License, Organization, OrgTool, User, license_entitles
 from .notifications.platform import notify_license_suspended
 from .orgctx import org_ref
@@ -110,6 +111,9 @@ def set_enabled(session, org: Organization, tool_key: str, enabled: bool, actor:
     user = UserRef(actor.id, actor.email, actor.name, actor.timezone) if actor else None
     with org_scope(org.id):
         call_each(_registry(), hook, [tool_key], org_id=org.id, org=org_ref(org), user=user)
+    # Delivered after the caller commits to the tools then serving (not the one switched off).
+    emit_event(session, org_id=org.id, name="tool.enabled" if enabled else "tool.disabled",
+               payload={"tool_key": tool_key}, actor_user_id=actor.id if actor else None)
 
 
 def admin_change(session, org: Organization, tool_key: str, action: str, reason: str, actor: User,

@@ -4,18 +4,18 @@ from __future__ import annotations
 from flask import Flask, current_app, g, has_request_context
 from flask_login import current_user
 
-from sdk.events import DomainEvent, check_event
 from sdk.services import EXTENSION_KEY, Events, Services, UserRef
 from sdk.tenancy import current_org_id
+from sdk.tool import running_tool_key
 
 from .compliance.esign import HostSignatures
 from .compliance.trail import HostAuditTrail
 from .db import db_session
+from .events import emit_event, event_being_handled
 from .models import Organization
 from .notifications import HostNotifications
 from .orgctx import org_ref
 from .permissions import has_tool_permission
-from .runtime.dispatch import deliver_event
 from .settings_store import ToolSettings
 from .storage import LocalStorage
 from .tool_handle import HostToolHandle
@@ -23,15 +23,15 @@ from .tool_rules import refuse_other_tools_key
 
 
 class HostEvents(Events):
-    def emit(self, name: str, payload: dict) -> None:
-        check_event(name, payload)
+    def emit(self, name: str, payload: dict) -> str:
+        """Write the event to the outbox in the current transaction (see :mod:`host.events`)."""
         org_id = current_org_id()
         if org_id is None:
             raise RuntimeError("domain events need an organization in scope")
-        user = _user_ref()
-        event = DomainEvent(name=name, org_id=org_id, payload=dict(payload),
-                            actor_user_id=user.id if user else None)
-        deliver_event(current_app.extensions["trialoffice.registry"], _serving_keys(org_id), event)
+        user, cause = _user_ref(), event_being_handled()
+        actor = user.id if user else (cause.actor_user_id if cause else None)
+        return emit_event(db_session(), org_id=org_id, name=name, payload=payload, actor_user_id=actor,
+                          source=running_tool_key() or "host")
 
 
 def _serving_keys(org_id: int) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_login.utils import _create_identifier
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, text, update
 
 from sdk.models import utcnow
 from sdk.services import OrgRef, UserRef
@@ -15,6 +15,8 @@ from . import migrate
 from .accounts_service import create_organization, create_user
 from .auth.tokens import issue_token
 from .db import get_db
+from .events import deliver_pending
+from .events.models import OutboxDelivery
 from .models import License, MemberPermission, Membership, OrgTool, User
 from .orgctx import org_ref
 from .runtime.registry import PluginRegistry
@@ -130,6 +132,15 @@ class HostTestingSupport(TestingSupport):
             _, raw = issue_token(self.session, user_id=user.id, org_id=org.id, name="test")
             self.session.commit()
             return raw
+
+    def deliver_events(self, *, now=None) -> int:
+        return deliver_pending(self.app, now=now).claimed
+
+    def redeliver_events(self) -> int:
+        deliveries = OutboxDelivery.__table__
+        with self.app.app_context(), get_db(self.app).engine.begin() as conn:
+            return conn.execute(update(deliveries).where(deliveries.c.status == "done")
+                                .values(status="pending", available_at=utcnow(), finished_at=None)).rowcount
 
     def recycle(self, extra_plugins) -> bool:
         """Lend this app to another test: only if discovery finds the plugins it was built with

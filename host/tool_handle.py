@@ -5,7 +5,13 @@ level-1 and level-2 APIs share one implementation and one set of rules.
 """
 from __future__ import annotations
 
+from flask import g
+
 from sdk.tool import ToolAudit, ToolHandle
+
+from .jobs.service import HostJobs
+from .permissions import has_tool_permission
+from .sharing.tool_sharing import HostToolSharing
 
 
 class HostToolAudit(ToolAudit):
@@ -25,6 +31,8 @@ class HostToolHandle(ToolHandle):
         self.key = key
         self._services = services
         self._audit = HostToolAudit(key, services.audit)
+        self._jobs = HostJobs(key)
+        self._sharing = HostToolSharing(key)
 
     def __repr__(self) -> str:
         return f"<tool handle {self.key}>"
@@ -38,8 +46,8 @@ class HostToolHandle(ToolHandle):
     def db_session(self):
         return self._services.db_session()
 
-    def can(self, permission: str) -> bool:
-        return self._services.has_permission(self.key, permission)
+    def can(self, permission: str, record=None) -> bool:
+        return has_tool_permission(g.get("membership"), self.key, permission, record)
 
     def serves(self, other_key: str) -> bool:
         return self._services.tool_serves(other_key)
@@ -51,6 +59,14 @@ class HostToolHandle(ToolHandle):
     @property
     def audit(self):
         return self._audit
+
+    @property
+    def sharing(self):
+        return self._sharing
+
+    @property
+    def jobs(self):
+        return self._jobs
 
     @property
     def storage(self):

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# CI only: install and start PostgreSQL and Chromium (Debian packages), create the test role
-# and database, and print the database URL as the last line on stdout. Safe to run again.
-# Must run as root when a package is missing (CI does); everything else goes to stderr.
+# CI only: install and start PostgreSQL, Redis and Chromium (Debian packages), create the test
+# role and database, and print two lines on stdout: the Redis URL, then the database URL (last).
+# Safe to run again. Must run as root when a package is missing (CI does); the rest goes to stderr.
 set -euo pipefail
 exec 3>&1 1>&2
 
 db_name="${TRIALOFFICE_CI_DB_NAME:-trialoffice_ci}"
 db_user="${TRIALOFFICE_CI_DB_USER:-trialoffice}"
 db_password="${TRIALOFFICE_CI_DB_PASSWORD:-trialoffice}"
-packages=(postgresql chromium)
+redis_port="${TRIALOFFICE_CI_REDIS_PORT:-6379}"
+packages=(postgresql chromium redis-server)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -62,5 +63,21 @@ SELECT 'CREATE DATABASE "$db_name" OWNER "$db_user"'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$db_name')\gexec
 SQL
 
-echo "ci-services: PostgreSQL $version/$cluster on port $port, database $db_name; chromium at $(command -v chromium)"
+# Redis for the job tests' distributed queue: started as a daemon with no disk persistence, its
+# output and this script's fd 3 closed for the same reason as PostgreSQL's above.
+if ! redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG; then
+    echo "ci-services: starting Redis on port $redis_port"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+        --logfile /tmp/trialoffice-ci-redis.log </dev/null >/dev/null 2>&1 3>&- \
+        || { echo "ci-services: Redis did not start; see /tmp/trialoffice-ci-redis.log"; exit 1; }
+fi
+for _ in $(seq 1 30); do
+    redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
+    sleep 0.2
+done
+redis-cli -h 127.0.0.1 -p "$redis_port" ping
+
+echo "ci-services: PostgreSQL $version/$cluster on port $port, database $db_name; Redis on port $redis_port;" \
+     "chromium at $(command -v chromium)"
+echo "redis://127.0.0.1:$redis_port/0" >&3
 echo "postgresql+psycopg://$db_user:$db_password@127.0.0.1:$port/$db_name" >&3

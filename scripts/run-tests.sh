@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite, then again on PostgreSQL; fail unless every run passes.
 # PostgreSQL: in CI (CI set) the database scripts/ci-services.sh prepares; elsewhere the URL in
-# TRIALOFFICE_TEST_POSTGRES_URL, when set. Extra arguments go to pytest.
+# TRIALOFFICE_TEST_POSTGRES_URL, when set. Redis (the job tests' distributed queue): in CI the one
+# ci-services.sh starts; elsewhere TRIALOFFICE_TEST_REDIS_URL, when set. Extra arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 python="${VENV_PYTHON:-.venv/bin/python}"
 postgres_url="${TRIALOFFICE_TEST_POSTGRES_URL:-}"
 if [[ -n "${CI:-}" ]]; then
-    postgres_url="$(scripts/ci-services.sh | tail -n 1)" || { echo "run-tests: CI services failed" >&2; exit 1; }
+    services="$(scripts/ci-services.sh)" || { echo "run-tests: CI services failed" >&2; exit 1; }
+    postgres_url="$(tail -n 1 <<<"$services")"
+    TRIALOFFICE_TEST_REDIS_URL="$(grep '^redis://' <<<"$services" | tail -n 1)"
+    export TRIALOFFICE_TEST_REDIS_URL
 fi
 
 declare -a summary=()

@@ -13,18 +13,19 @@ from .manifest import (
     ManifestError,
     Permission,
     Plan,
+    Role,
     SettingField,
 )
 from .models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
 from .services import OrgRef, Services, UserRef, services
-from .tenancy import TenantScopeError, all_organizations, org_scope
+from .tenancy import Sharing, TenantScopeError, all_organizations, org_scope
 from .tool import ToolContextError, ToolHandle, tool
 from .views import NavItem, Widget, requires_permission, upload_limit
 
 __all__ = [
     "Base", "CATEGORIES", "CURRENT_API_LEVEL", "DomainEvent", "EVENT_CATALOG", "Manifest",
-    "ManifestError", "NavItem", "OrgRef", "Permission", "Plan", "SUPPORTED_API_LEVELS",
-    "Services", "SettingField", "TenantMixin", "TenantScopeError", "TimestampMixin",
+    "ManifestError", "NavItem", "OrgRef", "Permission", "Plan", "Role", "SUPPORTED_API_LEVELS",
+    "Services", "SettingField", "Sharing", "TenantMixin", "TenantScopeError", "TimestampMixin",
     "UTCDateTime", "UserRef", "Widget", "all_organizations", "declare_event", "hookimpl",
     "hookspec", "org_scope", "requires_permission", "services", "tool", "ToolContextError",
     "ToolHandle", "upload_limit", "utcnow",

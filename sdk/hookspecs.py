@@ -50,7 +50,16 @@ def tool_disabled(org, user):
 
 @hookspec
 def domain_event_handlers():
-    """Return ``{event_name: handler(event)}``; handlers run only for orgs with the tool enabled."""
+    """Return ``{event_name: handler(event)}``; each runs once per event, after the emit commits.
+
+    Each handler runs in its own transaction, in the organizations where the tool serves and
+    those a grant lets see the event's record (``docs/sdk/events.md``).
+    """
+
+
+@hookspec
+def job_handlers():
+    """Return ``{kind: function(progress, **params)}``: the jobs ``tool().jobs.start`` may start."""
 
 
 @hookspec

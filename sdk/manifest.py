@@ -73,6 +73,22 @@ class Permission:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A named bundle of the tool's permissions (for example edc's "monitor").
+
+    Roles are held by a member (optionally only for one shared record or site) and by an
+    organization that a record is shared with. ``read_only`` roles never write: a grant made
+    only of read-only roles lets its organization read the shared rows and change none.
+    """
+
+    key: str
+    label: str
+    permissions: tuple[str, ...]
+    description: str = ""
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
 class SettingField:
     """One per-organization setting of the tool, typed, with a default."""
 
@@ -98,9 +114,13 @@ class Manifest:
     icon: str = ""
     plans: tuple[Plan, ...] = ()
     permissions: tuple[Permission, ...] = ()
+    roles: tuple[Role, ...] = ()
     settings: tuple[SettingField, ...] = ()
     works_with: tuple[str, ...] = ()
     homepage: str = ""
+    #: Events this tool emits beyond the platform's own (``sdk.events.EventSpec``), each named
+    #: ``<tool key>.<event>``; validated by ``sdk.events.event_spec_problems``.
+    events: tuple = ()
     extra: dict = field(default_factory=dict, compare=False)
 
     def problems(self) -> list[str]:
@@ -124,6 +144,8 @@ class Manifest:
         for perm in self.permissions:
             if not KEY_PATTERN.match(perm.key):
                 found.append(f"permission key {perm.key!r} is invalid")
+        found += _role_problems(self)
+        found += _event_problems(self)
         found += _unique_problems("setting", [s.name for s in self.settings])
         for setting in self.settings:
             if setting.type not in SETTING_TYPES:
@@ -137,6 +159,9 @@ class Manifest:
         if found:
             raise ManifestError(getattr(self, "key", ""), found)
         return self
+
+    def role(self, key: str) -> Role | None:
+        return next((r for r in self.roles if r.key == key), None)
 
     def plan(self, code: str) -> Plan | None:
         return next((p for p in self.plans if p.code == code), None)
@@ -169,6 +194,24 @@ def _plan_problems(plans) -> list[str]:
             elif plan.interval != "month":
                 found.append(f"{where}: annual_amount applies only to a monthly plan")
     return found
+
+
+def _role_problems(manifest: "Manifest") -> list[str]:
+    found = _unique_problems("role", [r.key for r in manifest.roles])
+    declared = {p.key for p in manifest.permissions}
+    for role in manifest.roles:
+        if not KEY_PATTERN.match(str(role.key)):
+            found.append(f"role key {role.key!r} is invalid")
+        unknown = sorted(set(role.permissions) - declared)
+        if unknown:
+            found.append(f"role {role.key}: unknown permissions {', '.join(unknown)}")
+    return found
+
+
+def _event_problems(manifest: "Manifest") -> list[str]:
+    from .events import event_spec_problems  # events never import the manifest: no cycle
+
+    return [problem for spec in manifest.events for problem in event_spec_problems(spec, manifest.key)]
 
 
 def _unique_problems(what: str, keys: list[str]) -> list[str]:

@@ -70,9 +70,17 @@ class Settings(ABC):
 
 
 class Events(ABC):
+    """Domain events: how tools tell each other what happened without importing each other."""
+
     @abstractmethod
-    def emit(self, name: str, payload: dict) -> None:
-        """Deliver a declared domain event to the tools enabled in the current organization."""
+    def emit(self, name: str, payload: dict) -> str:
+        """Emit a declared event of the current organization; returns its id.
+
+        The event is written in the current transaction and delivered after it commits (never,
+        if it rolls back) to the tools serving the organization, and to those of organizations a
+        grant lets see the event's record (``docs/sdk/events.md``). Raises
+        :class:`sdk.events.EventError` for an undeclared event or a payload that does not match.
+        """
 
 
 @dataclass(frozen=True)
@@ -154,15 +162,18 @@ class CommonServices(ABC):
 
     @property
     @abstractmethod
-    def storage(self) -> Storage: ...
+    def storage(self) -> Storage:
+        """Content-addressed file storage of the current organization (:class:`Storage`)."""
 
     @property
     @abstractmethod
-    def events(self) -> Events: ...
+    def events(self) -> Events:
+        """Domain events through the outbox (:class:`Events`, :mod:`sdk.events`)."""
 
     @property
     @abstractmethod
-    def signatures(self) -> Signatures: ...
+    def signatures(self) -> Signatures:
+        """Part 11 electronic signatures of records (:class:`Signatures`)."""
 
     @property
     @abstractmethod
@@ -188,7 +199,8 @@ class Services(CommonServices):
 
     @property
     @abstractmethod
-    def audit(self) -> AuditTrail: ...
+    def audit(self) -> AuditTrail:
+        """The audit trail; level 1 names the tool in every call (:class:`AuditTrail`)."""
 
 
 def services() -> Services:

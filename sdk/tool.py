@@ -21,7 +21,9 @@ from contextvars import ContextVar
 
 from flask import current_app, g, has_request_context
 
+from .jobs import Jobs
 from .services import EXTENSION_KEY, AuditRecord, CommonServices, Settings
+from .sharing import ToolSharing
 
 _running_tool: ContextVar[str | None] = ContextVar("trialoffice_running_tool", default=None)
 
@@ -51,8 +53,13 @@ class ToolHandle(CommonServices):
     key: str
 
     @abstractmethod
-    def can(self, permission: str) -> bool:
-        """Whether the current user holds this tool's ``permission`` in the current organization."""
+    def can(self, permission: str, record=None) -> bool:
+        """Whether the current user holds this tool's ``permission``: on ``record`` (the current
+        organization's own, or one shared with it), or, without a record, anywhere.
+
+        An undeclared permission raises :class:`ValueError` instead of answering False. The one
+        check for gate, views, API and services alike (:mod:`host.permissions` explains the rules).
+        """
 
     @abstractmethod
     def serves(self, other_key: str) -> bool:
@@ -66,7 +73,18 @@ class ToolHandle(CommonServices):
 
     @property
     @abstractmethod
-    def audit(self) -> ToolAudit: ...
+    def audit(self) -> ToolAudit:
+        """The audit trail, written and read as this tool (:class:`ToolAudit`)."""
+
+    @property
+    @abstractmethod
+    def jobs(self) -> Jobs:
+        """This tool's background jobs in the current organization (:mod:`sdk.jobs`)."""
+
+    @property
+    @abstractmethod
+    def sharing(self) -> ToolSharing:
+        """This tool's grants of its records to other organizations (:mod:`sdk.sharing`)."""
 
 
 def running_tool_key() -> str | None:

@@ -1,12 +1,13 @@
-"""Domain events: declared in the SDK, delivered only to the tools enabled in the organization,
-each handler isolated from the others."""
+"""Domain events: declared in the SDK, delivered after the emitter commits (inline by default)
+only to the tools enabled in the organization, each handler isolated from the others.
+The outbox's own guarantees (retries, idempotency, rollback, fan-out) are in test_outbox*.py."""
 from __future__ import annotations
 
 import pytest
 from flask import Blueprint
 
 from sdk import org_scope, services
-from sdk.events import EVENT_CATALOG, EventSpec, UnknownEventError
+from sdk.events import EVENT_CATALOG, EventPayloadError, EventSpec, UnknownEventError
 from sdk.testing import post_with_token
 from tests.generated_tools import make_tool
 from tests.runtime_fixtures import signed_in, support_of
@@ -17,7 +18,7 @@ EVENT = "qa.sample_shipped"
 @pytest.fixture(autouse=True)
 def declared_event(monkeypatch):
     """A test event in the catalog for the duration of one test only."""
-    monkeypatch.setitem(EVENT_CATALOG, EVENT, EventSpec(EVENT, "A sample left the site.", ("sample_id",)))
+    monkeypatch.setitem(EVENT_CATALOG, EVENT, EventSpec(EVENT, "A sample left the site.", {"sample_id": int}))
 
 
 @pytest.fixture
@@ -47,8 +48,10 @@ def world(app_with, fast_user):
 
 
 def emit(app, org, name, payload):
+    """Emit and commit: delivery happens once the emitter's transaction commits."""
     with app.app_context(), org_scope(org.id):
         services().events.emit(name, payload)
+        services().db_session().commit()
 
 
 def test_event_reaches_only_tools_enabled_in_that_organization(world):
@@ -91,13 +94,19 @@ def test_only_handlers_of_that_event_run(world):
     assert world["received"] == [("alpha", "tool.enabled", {"tool_key": "alpha"}, world["acme"].id)]
 
 
-@pytest.mark.parametrize("name, payload, message", [
-    ("qa.never_declared", {"sample_id": 1}, "event 'qa.never_declared' is not declared in sdk.events"),
-    (EVENT, {"sample": 1}, f"event '{EVENT}' is missing payload keys: sample_id"),
-    ("tool.enabled", {}, "event 'tool.enabled' is missing payload keys: tool_key"),
+@pytest.mark.parametrize("name, payload, error, message", [
+    ("qa.never_declared", {"sample_id": 1}, UnknownEventError,
+     "event 'qa.never_declared' is not declared in sdk.events or a loaded tool's manifest"),
+    (EVENT, {"sample": 1}, EventPayloadError, f"event '{EVENT}' is missing payload keys: sample_id"),
+    ("tool.enabled", {}, EventPayloadError, "event 'tool.enabled' is missing payload keys: tool_key"),
+    (EVENT, {"sample_id": "7"}, EventPayloadError, f"event '{EVENT}' has a wrong payload: sample_id must be int, not str"),
+    (EVENT, {"sample_id": True}, EventPayloadError, f"event '{EVENT}' has a wrong payload: sample_id must be int, not bool"),
+    ("tool.enabled", {"tool_key": None}, EventPayloadError,
+     "event 'tool.enabled' has a wrong payload: tool_key must be str, not null"),
+    (EVENT, [("sample_id", 1)], EventPayloadError, f"event '{EVENT}' needs a dict payload, not list"),
 ])
-def test_undeclared_event_or_missing_payload_key_is_refused(world, name, payload, message):
-    with pytest.raises(UnknownEventError) as refused:
+def test_undeclared_event_or_mistyped_payload_is_refused(world, name, payload, error, message):
+    with pytest.raises(error) as refused:
         emit(world["app"], world["acme"], name, payload)
     assert str(refused.value) == message
     assert world["received"] == []
@@ -118,6 +127,7 @@ def test_event_emitted_by_a_tool_view_carries_the_actor(app_with, fast_user):
         @bp.post("/ship")
         def ship():
             services().events.emit(EVENT, {"sample_id": 42})
+            services().db_session().commit()
             return "shipped"
 
         return bp

@@ -50,7 +50,7 @@ def test_every_tenant_table_has_a_forced_policy(orgs):
             "FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"),
             {"policy": POLICY}).all()
     state = {name: tuple(flags) for name, *flags in rows}
-    tables = set(tenant_tables())
+    tables = set(tenant_tables()) & set(state)  # models of tools another test folder loaded have no table here
     assert {"license", "signature", "testtool_record", "site_select_site"} <= tables
     assert {name: state.get(name) for name in tables} == {name: (True, True, True) for name in tables}
 

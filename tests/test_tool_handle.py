@@ -95,6 +95,7 @@ def test_the_handle_is_the_running_tools_own(world):
 def test_event_handlers_and_commands_run_as_their_tool(world, invoke):
     with world["app"].app_context(), org_scope(world["acme"].id):
         services().events.emit(EVENT, {})
+        services().db_session().commit()  # events are delivered after the emitter commits
     assert world["seen"] == ["peeker"]
     result = invoke("tools", "peeker", "whoami", plugins=(world["peeker"],))
     assert result.exit_code == 0, result.output

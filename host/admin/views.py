@@ -8,7 +8,7 @@ from sdk.tenancy import all_organizations
 
 from ..db import db_session
 from ..models import License, Organization, OrgTool, User
-from . import billing, licenses, orgs, plugins, users  # noqa: F401  (register their routes on bp)
+from . import billing, events, licenses, orgs, plugins, users  # noqa: F401  (register their routes on bp)
 from .blueprint import bp, registry
 
 __all__ = ["bp"]

@@ -38,6 +38,7 @@ def init_api(app: Flask) -> TrialOfficeApi:
     from .audit import blp as audit_blp
     from .billing import blp as billing_blp
     from .catalog import blp as catalog_blp
+    from .jobs import blp as jobs_blp
     from .tools import blp as org_tools_blp
 
     for name, value in API_CONFIG.items():
@@ -49,6 +50,7 @@ def init_api(app: Flask) -> TrialOfficeApi:
     api.register_blueprint(org_tools_blp, parameters=[ORG_PARAMETER])
     api.register_blueprint(billing_blp, parameters=[ORG_PARAMETER])
     api.register_blueprint(audit_blp, parameters=[ORG_PARAMETER])
+    api.register_blueprint(jobs_blp, parameters=[ORG_PARAMETER])
     document_tool_apis(api, app)
     init_bearer_check(app)
     app.extensions["trialoffice.api"] = api

@@ -19,6 +19,7 @@ from .serve import run_command
 from .tokens import tokens_group
 from .tools import tools_group
 from .users import admin_group, users_group
+from .worker import worker_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,7 +33,8 @@ def cli():
 
 
 for command in (db_group, admin_group, users_group, orgs_group, demo_command, plugins_group,
-                tokens_group, run_command, tools_group, audit_group, licenses_group, billing_group):
+                tokens_group, run_command, tools_group, audit_group, licenses_group, billing_group,
+                worker_command):
     cli.add_command(command)
 
 

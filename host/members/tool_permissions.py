@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from sdk.manifest import Permission
+from sdk.manifest import Permission, Role
 
-from ..models import MemberPermission, Membership
+from ..models import MemberPermission, MemberRole, Membership
 from .errors import MembershipError
 
 
@@ -21,6 +21,7 @@ class ToolPermissions:
     key: str
     name: str
     permissions: tuple[Permission, ...]
+    roles: tuple[Role, ...] = ()
 
     def grantable(self) -> list[Permission]:
         return [p for p in self.permissions if not p.default_for_members]
@@ -28,7 +29,7 @@ class ToolPermissions:
 
 def declared_permissions(registry) -> list[ToolPermissions]:
     """The available tools that declare permissions, by name."""
-    tools = [ToolPermissions(r.key, r.manifest.name, tuple(r.manifest.permissions))
+    tools = [ToolPermissions(r.key, r.manifest.name, tuple(r.manifest.permissions), tuple(r.manifest.roles))
              for r in registry.available() if r.manifest and r.manifest.permissions]
     return sorted(tools, key=lambda t: t.name.lower())
 
@@ -88,3 +89,32 @@ def set_permissions(session, membership: Membership, wanted: set[tuple[str, str]
                                      tool_key=tool_key, permission=permission))
     session.flush()
     return len(added), len(removed)
+
+
+def held_roles(session, membership_id: int) -> set[tuple[str, str]]:
+    """The member's organization-wide tool roles (roles limited to a record are set where the
+    record is shared: the Sharing page's team of each share)."""
+    return {(row.tool_key, row.role_key) for row in session.scalars(
+        select(MemberRole).where(MemberRole.membership_id == membership_id, MemberRole.record_type.is_(None)))}
+
+
+def set_roles(session, membership: Membership, wanted: set[tuple[str, str]],
+              tools: list[ToolPermissions]) -> tuple[int, int]:
+    """Make the member's organization-wide roles among ``tools`` exactly ``wanted``."""
+    if membership.is_admin:
+        raise MembershipError("Owners and admins hold every tool permission already.")
+    known = {(t.key, r.key) for t in tools for r in t.roles}
+    unknown = wanted - known
+    if unknown:
+        tool_key, role = sorted(unknown)[0]
+        raise MembershipError(f"'{role}' is not a role of tool '{tool_key}'.")
+    rows = {(r.tool_key, r.role_key): r for r in session.scalars(select(MemberRole).where(
+        MemberRole.membership_id == membership.id, MemberRole.record_type.is_(None)))
+        if (r.tool_key, r.role_key) in known}
+    for key in set(rows) - wanted:
+        session.delete(rows[key])
+    for tool_key, role in sorted(wanted - set(rows)):
+        session.add(MemberRole(org_id=membership.org_id, membership_id=membership.id, tool_key=tool_key,
+                               role_key=role))
+    session.flush()
+    return len(wanted - set(rows)), len(set(rows) - wanted)

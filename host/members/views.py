@@ -15,7 +15,14 @@ from . import invitation_views  # noqa: F401  (registers the invitation routes o
 from .blueprint import bp
 from .pages import refuse, render_members_page, target_membership
 from .roles import ROLE_LABELS, change_role, leave, remove_member
-from .tool_permissions import declared_permissions, granted, parse_choices, set_permissions
+from .tool_permissions import (
+    declared_permissions,
+    granted,
+    held_roles,
+    parse_choices,
+    set_permissions,
+    set_roles,
+)
 
 __all__ = ["bp"]
 
@@ -70,12 +77,14 @@ def leave_org():
     return redirect(url_for("home.index"))
 
 
-def _permissions_page(target, status: int = 200, chosen: set | None = None):
+def _permissions_page(target, status: int = 200, chosen: set | None = None, roles: set | None = None):
     tools = declared_permissions(current_app.extensions["trialoffice.registry"])
     if chosen is None:
         chosen = granted(db_session(), target.id)
+    if roles is None:
+        roles = held_roles(db_session(), target.id)
     return render_template("members/permissions.html", target=target, tools=tools, chosen=chosen,
-                           role_labels=ROLE_LABELS), status
+                           held=roles, role_labels=ROLE_LABELS), status
 
 
 @bp.route("/o/<org>/members/<int:membership_id>/permissions", methods=["GET", "POST"])
@@ -88,7 +97,10 @@ def permissions(membership_id: int):
     tools = declared_permissions(current_app.extensions["trialoffice.registry"])
     try:
         wanted = parse_choices(request.form.getlist("permission"))
+        wanted_roles = parse_choices(request.form.getlist("role"))
         added, removed = set_permissions(session, target, wanted, tools)
+        roles_added, roles_removed = set_roles(session, target, wanted_roles, tools)
+        added, removed = added + roles_added, removed + roles_removed
         session.commit()
     except AccountError as exc:
         session.rollback()

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_login import current_user
 
-from ..db import db_session, get_db
-from .delivery import install_mail_on_commit
+from ..db import db_session
 from .mail import mailer_from_config
 from .service import MAILER_KEY, unread_count
 from .tool_notifications import HostNotifications
@@ -23,7 +22,7 @@ def unread_notifications() -> int:
 
 
 def init_notifications(app: Flask) -> None:
-    """The configured mailer, email sent on commit, and the header's unread count."""
+    """The configured mailer and the header's unread count (email leaves on commit:
+    :mod:`host.after_commit`, installed by the app factory)."""
     app.extensions[MAILER_KEY] = mailer_from_config(app.config)
-    install_mail_on_commit(get_db(app).session.session_factory)
     app.jinja_env.globals["unread_notifications"] = unread_notifications

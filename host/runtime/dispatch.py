@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from sdk.events import DomainEvent
 from sdk.tool import host_runs_tool
 
 from .registry import PluginRegistry
@@ -73,27 +72,22 @@ def call_available(registry: PluginRegistry, hook_name: str, **kwargs) -> list[H
     return call_each(registry, hook_name, [r.key for r in registry.available()], **kwargs)
 
 
-def deliver_event(registry: PluginRegistry, keys: Iterable[str], event: DomainEvent) -> list[str]:
-    """Hand ``event`` to the handler of each tool in ``keys``; returns the keys that took it.
+def event_handlers(registry: PluginRegistry, keys: Iterable[str], event_name: str,
+                   org_id: int | None = None, failures: dict[str, str] | None = None) -> dict[str, Callable]:
+    """``{key: handler}`` of the tools in ``keys`` that handle ``event_name``.
 
-    A tool whose handler table is broken or whose handler raises is logged and counted; the
-    other tools still get the event and the emitter never sees the failure.
+    A tool whose handler table is broken is logged and counted, like any hook failure, and
+    left out (its error put in ``failures`` if given); running the handlers is the outbox
+    relay's job (:mod:`host.events.relay`).
     """
-    delivered = []
-    for result in call_each(registry, "domain_event_handlers", keys, org_id=event.org_id,
-                            check=_handler_table):
-        handler = result.value.get(event.name) if result.ok else None
-        if handler is None:
-            continue
-        try:
-            with host_runs_tool(result.key):
-                handler(event)
-        except Exception:
-            registry.records[result.key].count_failure("domain_event")
-            log.exception("tool %s failed handling %s for org %s", result.key, event.name, event.org_id)
-            continue
-        delivered.append(result.key)
-    return delivered
+    handlers = {}
+    for result in call_each(registry, "domain_event_handlers", keys, org_id=org_id, check=_handler_table):
+        if not result.ok and failures is not None:
+            failures[result.key] = result.error
+        handler = result.value.get(event_name) if result.ok else None
+        if handler is not None:
+            handlers[result.key] = handler
+    return handlers
 
 
 def _handler_table(value) -> dict:

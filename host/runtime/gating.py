@@ -1,8 +1,9 @@
 """Mounting tool blueprints and checking, before any tool view runs, that it may run.
 
 The order of checks is fixed: signed in (else login / 401), member (else 404), tool installed
-(else 404), licensed and enabled (else a page on how to get it / JSON 402), the view's
-permission (else 403).
+(else 404), licensed and enabled, or covered by a record another organization shared with this
+one (else a page on how to get it / JSON 402), a seat when licensed per seat (else 403), the
+view's permission (else 403).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..db import db_session
 from ..models import ENTITLED_STATUSES
 from ..orgctx import load_org, wants_json
 from ..permissions import has_tool_permission
+from ..sharing.coverage import SHARED_ACCESS, covering_owner
 from .dispatch import call_available
 
 TOOL_PREFIX = "/o/<org>/{key}"
@@ -54,9 +56,12 @@ def gate_tool(key: str):
         abort(404)
     state = current_app.extensions["trialoffice.tool_states"].state(db_session(), org, key)
     g.tool_key = key
+    g.tool_access = "licensed"
     if not state.serves():
-        return _not_serving(key, state)
-    if _needs_seat(registry, key, state) and not holds_seat(db_session(), org.id, key, current_user.id):
+        if covering_owner(db_session(), org.id, key) is None:
+            return _not_serving(key, state)
+        g.tool_access = SHARED_ACCESS  # the owner of the records shared with this org pays
+    elif _needs_seat(registry, key, state) and not holds_seat(db_session(), org.id, key, current_user.id):
         name = registry.manifest(key).name
         abort(403, f"{name} is licensed per seat and none of its {state.seats} seats is assigned to you. "
                    "Ask an organization admin to assign you a seat on the billing page.")

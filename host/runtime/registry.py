@@ -14,6 +14,7 @@ from typing import Callable
 import pluggy
 
 from sdk import hookspecs
+from sdk.events import EVENT_CATALOG, EventSpec
 from sdk.manifest import SUPPORTED_API_LEVELS, Manifest
 
 ENTRY_POINT_GROUP = "trialoffice.plugins"
@@ -77,6 +78,8 @@ class PluginRegistry:
         self.pm.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
         self._impls: dict[str, dict[str, object]] = {}
+        #: Events declared in the manifests of the available tools (the platform's are in sdk.events).
+        self.tool_events: dict[str, EventSpec] = {}
 
     @classmethod
     def discover(cls, only: list[str] | None = None, extra: list | None = None) -> "PluginRegistry":
@@ -110,7 +113,8 @@ class PluginRegistry:
         else:
             try:
                 record.reason = (self._manifest_problem(candidate.name, record.plugin, record)
-                                 or self._register(candidate.name, record.plugin))
+                                 or self._register(candidate.name, record.plugin)
+                                 or self._add_events(record.manifest))
             except Exception as exc:
                 record.reason = f"could not be validated: {type(exc).__name__}: {exc}"
         if record.reason:
@@ -152,9 +156,27 @@ class PluginRegistry:
             return f"hook wrappers are not supported: {', '.join(wrappers)}"
         return None
 
+    def _add_events(self, manifest: Manifest) -> str | None:
+        """Put the tool's own events in this registry's catalog (each already validated with
+        the manifest); a name declared twice makes the tool unavailable."""
+        names = [spec.name for spec in manifest.events]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            self.pm.unregister(name=manifest.key)
+            self._impls = {}
+            return f"invalid manifest: events declared twice: {', '.join(twice)}"
+        self.tool_events.update({spec.name: spec for spec in manifest.events})
+        return None
+
+    def event_catalog(self) -> dict[str, EventSpec]:
+        """Every event an app knows: the platform's and those of its available tools."""
+        return {**self.tool_events, **EVENT_CATALOG}
+
     def mark_unavailable(self, key: str, reason: str) -> None:
         record = self.records[key]
         record.reason = reason
+        for name in [n for n in self.tool_events if n.startswith(f"{key}.")]:
+            del self.tool_events[name]
         if record.plugin is not None and self.pm.is_registered(record.plugin):
             self.pm.unregister(record.plugin)
         self._impls = {}

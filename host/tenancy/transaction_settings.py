@@ -16,6 +16,7 @@ from sdk.tenancy import current_org_id, sees_all_organizations
 from sdk.tenancy.row_security import ALL_ORGS_SETTING, ORG_SETTING
 
 _APPLIED = "trialoffice.row_security_settings"
+_CONTROL = ("SAVEPOINT", "ROLLBACK ", "RELEASE S")
 _SET = f"SELECT set_config('{ALL_ORGS_SETTING}', %s, true), set_config('{ORG_SETTING}', %s, true)"
 
 
@@ -28,6 +29,10 @@ def install_row_security_settings(engine: Engine) -> None:
 
 
 def _apply_settings(conn, cursor, statement, parameters, context, executemany) -> None:
+    if statement.lstrip()[:9].upper() in _CONTROL:
+        # ROLLBACK TO SAVEPOINT must run first in a transaction that a failed statement aborted;
+        # the settings follow with the next real statement (the rollback dropped the cache).
+        return
     wanted = ("on" if sees_all_organizations() else "off", str(current_org_id() or ""))
     if conn.info.get(_APPLIED) == wanted:
         return

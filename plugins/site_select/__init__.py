@@ -5,7 +5,7 @@ JSON API in ``api``, use cases in ``services``, the scoring itself in ``domain``
 """
 from pathlib import Path
 
-from sdk import Manifest, NavItem, Permission, Plan, SettingField, Widget, hookimpl
+from sdk import Manifest, NavItem, Permission, Plan, Role, SettingField, Widget, hookimpl
 
 manifest = Manifest(
     key="site_select",
@@ -30,6 +30,14 @@ manifest = Manifest(
                    default_for_members=True),
         Permission("manage_sites", "Add and change sites and their trial history"),
         Permission("import", "Import AACT-layout files into the site master"),
+        Permission("manage_all", "Change and delete every member's shortlists and weight presets"),
+    ),
+    roles=(
+        Role("feasibility_lead", "Feasibility lead", ("view", "rank", "manage_sites", "import", "manage_all"),
+             "Runs feasibility: keeps the site master and curates everyone's shortlists."),
+        Role("site_manager", "Site master manager", ("view", "manage_sites", "import"),
+             "Keeps the site master: adds, corrects and imports sites."),
+        Role("viewer", "Viewer", ("view",), "Reads sites, history and shortlists.", read_only=True),
     ),
     settings=(SettingField("shortlist_size", "Default shortlist size", type="int", default=20,
                            help="How many of the best sites a ranking ticks for the shortlist."),),
@@ -73,6 +81,13 @@ def domain_event_handlers():
     from .services.event_history import HANDLERS
 
     return HANDLERS
+
+
+@hookimpl
+def job_handlers():
+    from .services.import_job import JOB_HANDLERS
+
+    return JOB_HANDLERS
 
 
 @hookimpl

@@ -18,7 +18,8 @@ from .services import shortlists as shortlist_service
 from .services import sites as site_master
 from .services.evaluation import evaluate_shortlist, expected_by_month
 from .services.history import add_manual_history
-from .services.imports import UPLOAD_LIMIT, get_batch, import_aact, read_uploads
+from .services.import_job import start_import
+from .services.imports import UPLOAD_LIMIT, get_batch, read_uploads
 from .services.presets import find_preset, list_presets, preset_weights, save_preset
 from .services.ranking import rank
 from .services.specs import parse_spec, parse_weights, spec_to_dict
@@ -31,7 +32,7 @@ INVALID = "The input does not validate; `problems` lists every reason and nothin
 @api.errorhandler(SiteSelectError)
 def invalid_input(exc: SiteSelectError):
     tool().db_session().rollback()
-    return jsonify(error="invalid_input", message=str(exc), problems=exc.problems), 422
+    return jsonify(error=exc.code, message=str(exc), problems=exc.problems), exc.status
 
 
 def _body() -> dict:
@@ -119,13 +120,16 @@ def add_history(site_id: int):
 @requires_permission("import")
 @upload_limit(UPLOAD_LIMIT)
 @takes_body(schemas.IMPORT, media_type="multipart/form-data")
-@responds(201, "The import batch: counts and rejected rows")
-@responds(422, "No AACT file, or a file that cannot be read; nothing is imported")
+@responds(202, "The import job, started: follow `status_url` (the Location) until it succeeded (its "
+              "result's `data.batch_id` is the import batch) or failed (`error` says why)",
+          schema=schemas.JOB_STARTED)
+@responds(422, "No AACT file, or a file that cannot be read or lacks a required column; nothing is imported")
 def upload_import():
-    """Import AACT-layout files (multipart field "files"); returns counts and rejected rows"""
-    batch = import_aact(read_uploads(request.files.getlist("files")))
-    tool().db_session().commit()
-    return jsonify(batch=batch_json(batch)), 201
+    """Import AACT-layout files (multipart field "files") in a background job"""
+    job = start_import(read_uploads(request.files.getlist("files")))
+    tool().db_session().commit()  # queues the job; in immediate mode it has run by now
+    job = tool().jobs.get(job.id) or job
+    return jsonify(job=job.as_json()), 202, {"Location": job.status_url}
 
 
 @api.get("/imports/<int:batch_id>")
@@ -146,9 +150,12 @@ def presets():
 @requires_permission("rank")
 @takes_body(schemas.PRESET)
 @responds(201, "The preset, saved")
+@responds(403, "A preset of that name exists and belongs to another member (only they, or a holder of "
+               "manage_all, replace it)")
 @responds(422, INVALID)
 def put_preset():
-    """Save a weight preset: {"name": ..., "weights": {...}} (replaces one of the same name)"""
+    """Save a weight preset: {"name": ..., "weights": {...}} (replaces one of the same name that
+    the caller made, or any with manage_all)"""
     body = _body()
     preset = save_preset(str(body.get("name") or ""), parse_weights(body))
     tool().db_session().commit()

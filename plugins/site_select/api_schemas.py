@@ -73,3 +73,17 @@ SHORTLIST = {
 IMPORT = {"type": "object", "required": ["files"], "properties": {
     "files": {"type": "array", "items": {"type": "string", "format": "binary"},
               "description": "AACT-layout files, e.g. studies.txt, facilities.txt, conditions.txt"}}}
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+JOB_STARTED = {"type": "object", "required": ["job"], "properties": {"job": {
+    "type": "object", "description": "The job as the host's API answers it (GET /api/v1/o/{org}/jobs/{job_id})",
+    "required": ["id", "status", "status_url"],
+    "properties": {
+        "id": {"type": "integer"}, "tool": TEXT, "kind": TEXT, "label": TEXT,
+        "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed"]},
+        "done": {"type": "integer"}, "total": {"type": "integer", "nullable": True},
+        "percent": {"type": "integer", "nullable": True}, "message": TEXT,
+        "result": {"type": "object", "nullable": True, "properties": {
+            "summary": TEXT, "link": NULLABLE_TEXT, "data": {"type": "object"}}},
+        "error": NULLABLE_TEXT, "created_at": TEXT, "started_at": NULLABLE_TEXT, "finished_at": NULLABLE_TEXT,
+        "url": NULLABLE_TEXT, "status_url": NULLABLE_TEXT,
+    }}}}

@@ -91,6 +91,8 @@ class WeightPreset(TenantMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     weights: Mapped[dict] = mapped_column(JSON, nullable=False)
+    #: The member who saved it: theirs to change and delete (services/ownership.py).
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
 
 
 @audited(TOOL, entity_type="shortlist", reason_required=False)
@@ -105,6 +107,8 @@ class Shortlist(TenantMixin, TimestampMixin, Base):
     trial_ref: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     spec: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     handed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The member who made it: theirs to change and delete (services/ownership.py).
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
 
     entries = relationship("ShortlistEntry", back_populates="shortlist", lazy="selectin",
                            order_by="ShortlistEntry.position", cascade="all, delete-orphan")

@@ -10,37 +10,58 @@ neither. On SQLite this is a no-op: the SDK's scoping is the wall there.
 """
 from __future__ import annotations
 
+from .sharing import Sharing, policy_sql
+
 ORG_SETTING = "trialoffice.org_id"
 ALL_ORGS_SETTING = "trialoffice.all_orgs"
 POLICY = "tenant_isolation"
+WRITE_POLICY = "tenant_isolation_write"
 
+_ORG = f"nullif(current_setting('{ORG_SETTING}', true), '')::integer"
 #: Visible and writable: the current organization's rows, or every row inside all_organizations().
 #: ``nullif`` because a transaction-local setting reads as '' once its transaction ended.
-PREDICATE = (f"current_setting('{ALL_ORGS_SETTING}', true) = 'on' "
-             f"OR org_id = nullif(current_setting('{ORG_SETTING}', true), '')::integer")
+PREDICATE = f"current_setting('{ALL_ORGS_SETTING}', true) = 'on' OR org_id = {_ORG}"
 
 
-def row_security_statements(table: str) -> list[str]:
-    return [
+def row_security_statements(table: str, sharing: Sharing | None = None) -> list[str]:
+    """The policies: own rows, and for a shared model the rows a grant covers (:mod:`.sharing`).
+
+    A shared table gets two permissive policies: reading needs any active grant, while insert,
+    update and delete (``FOR ALL``) need a writable one. One ``FOR ALL`` policy would let a
+    read-only grantee DELETE, since DELETE checks only ``USING``.
+    """
+    statements = [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
         f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
-        f'CREATE POLICY {POLICY} ON "{table}" USING ({PREDICATE}) WITH CHECK ({PREDICATE})',
+        f'DROP POLICY IF EXISTS {WRITE_POLICY} ON "{table}"',
+    ]
+    if sharing is None:
+        return statements + [f'CREATE POLICY {POLICY} ON "{table}" USING ({PREDICATE}) WITH CHECK ({PREDICATE})']
+    read = PREDICATE + policy_sql(table, _ORG, sharing, write=False)
+    write = PREDICATE + policy_sql(table, _ORG, sharing, write=True)
+    return statements + [
+        f'CREATE POLICY {POLICY} ON "{table}" FOR SELECT USING ({read})',
+        f'CREATE POLICY {WRITE_POLICY} ON "{table}" FOR ALL USING ({write}) WITH CHECK ({write})',
     ]
 
 
-def enable_row_level_security(op, *tables: str) -> None:
+def enable_row_level_security(op, *tables: str, sharing: Sharing | None = None) -> None:
     """In an Alembic migration: confine ``tables`` to the current organization on PostgreSQL.
 
-    ``op`` is the migration's ``alembic.op``::
+    ``op`` is the migration's ``alembic.op``; a shared model's table passes the same
+    :class:`~sdk.tenancy.Sharing` as its model's ``__sharing__`` (a test compares them)::
 
-        from sdk.tenancy import enable_row_level_security
+        from sdk.tenancy import Sharing, enable_row_level_security
         enable_row_level_security(op, "mytool_record", "mytool_note")
+        enable_row_level_security(op, "mytool_visit", sharing=Sharing("mytool.study", via="study_id"))
+
+    Run it again with a new ``sharing`` to replace the policy.
     """
     if op.get_bind().dialect.name != "postgresql":
         return
     for table in tables:
-        for statement in row_security_statements(table):
+        for statement in row_security_statements(table, sharing):
             op.execute(statement)
 
 
@@ -50,5 +71,6 @@ def disable_row_level_security(op, *tables: str) -> None:
         return
     for table in tables:
         op.execute(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"')
+        op.execute(f'DROP POLICY IF EXISTS {WRITE_POLICY} ON "{table}"')
         op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
         op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')

@@ -1,7 +1,8 @@
 """Every statement sent through a session is confined to the current organization, or refused.
 
 - ORM ``select``/``update``/``delete`` of tenant entities (joins, aliases, subqueries, lazy and
-  eager loads included) get ``with_loader_criteria`` on ``org_id``.
+  eager loads included) get ``with_loader_criteria``: the organization's own rows, plus the
+  rows a grant shares with it (:mod:`.sharing`; writable grants only for update and delete).
 - ``insert`` (ORM or Core, one row or many) has ``org_id`` stamped from the scope; a row for
   another organization, or any insert with no organization in scope, is refused.
 - What the ORM criteria cannot reach is refused with :class:`TenantScopeError`: Core statements
@@ -17,6 +18,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from ..models import TenantMixin
 from .scope import TenantScopeError, current_org_id, sees_all_organizations
+from .sharing import visible_clause
 from .tables import core_tenant_tables, touched_tenant_tables
 
 
@@ -35,8 +37,13 @@ def scope_statement(state) -> None:
             f"statement on tenant table {names} with no organization in scope; "
             "use sdk.tenancy.org_scope() or all_organizations()")
     _refuse_unscopable(state, names)
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantMixin, lambda cls: cls.org_id == org_id, include_aliases=True))
+    if state.is_update or state.is_delete:
+        criteria = with_loader_criteria(TenantMixin, lambda cls: visible_clause(cls, org_id, write=True),
+                                        include_aliases=True)
+    else:
+        criteria = with_loader_criteria(TenantMixin, lambda cls: visible_clause(cls, org_id),
+                                        include_aliases=True)
+    state.statement = state.statement.options(criteria)
 
 
 def _refuse_unscopable(state, names: str) -> None:

@@ -18,7 +18,9 @@ from collections import defaultdict
 from sqlalchemy import inspect, select, tuple_
 
 from ..models import TenantMixin
+from .grant_lookup import granting_owner
 from .scope import TenantScopeError, current_org_id, sees_all_organizations
+from .sharing import grant_clause, sharing_of
 from .tables import tenant_mapper_for, tenant_tables
 
 #: Key in ``InstanceState.info``: the organization whose scope loaded or stored the object.
@@ -47,7 +49,7 @@ def guard_flush(session, flush_context, instances) -> None:
     org_id = current_org_id()
     for obj in session.new:
         if isinstance(obj, TenantMixin):
-            _stamp_new(obj, org_id)
+            _stamp_new(session, obj, org_id)
     unverified = defaultdict(list)
     changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
     for obj in changed:
@@ -58,6 +60,9 @@ def guard_flush(session, flush_context, instances) -> None:
         name = type(obj).__name__
         if history.deleted and history.deleted[0] is not None:
             raise TenantScopeError(f"cannot move {name} to another organization (org_id is fixed)")
+        if org_id is not None and obj.org_id != org_id and sharing_of(type(obj)) is not None:
+            _check_granted_change(session, obj, org_id)
+            continue
         if org_id is None or obj.org_id != org_id:
             raise TenantScopeError(f"cannot change {name} of another organization")
         if state.info.get(VERIFIED_ORG) != org_id:
@@ -95,13 +100,36 @@ def guard_foreign_keys(session, flush_context) -> None:
                     f"{key}, which is not a row of that organization")
 
 
-def _stamp_new(obj, org_id: int | None) -> None:
-    if obj.org_id is None:
-        if org_id is None:
+def _stamp_new(session, obj, org_id: int | None) -> None:
+    """A new row is the current organization's, or, when a writable grant covers the shared
+    record it belongs to, the record owner's (a site enters subjects into the sponsor's study)."""
+    if org_id is None:
+        if obj.org_id is None:
             raise TenantScopeError(f"cannot insert {type(obj).__name__}: no organization in scope")
-        obj.org_id = org_id
-    elif obj.org_id != org_id:
         raise TenantScopeError(f"cannot insert {type(obj).__name__} into another organization")
+    if obj.org_id == org_id:
+        return
+    owner = granting_owner(session, obj, org_id)
+    if obj.org_id is None:
+        obj.org_id = owner if owner is not None else org_id
+    elif obj.org_id != owner:
+        raise TenantScopeError(f"cannot insert {type(obj).__name__} into another organization")
+
+
+def _check_granted_change(session, obj, org_id: int) -> None:
+    """Another organization's shared row: a writable grant must cover it as stored and as changed."""
+    mapper = inspect(obj).mapper
+    stored = session.execute(
+        select(grant_clause(mapper.class_, org_id, write=True))
+        .select_from(mapper.class_).where(*_pk_match(mapper, obj))).scalar()
+    if not stored or (obj not in session.deleted and granting_owner(session, obj, org_id) != obj.org_id):
+        raise TenantScopeError(f"cannot change {mapper.class_.__name__} of another organization: "
+                               "no writable grant covers it")
+
+
+def _pk_match(mapper, obj) -> list:
+    key = mapper.primary_key_from_instance(obj)
+    return [_attribute(mapper, column) == value for column, value in zip(mapper.primary_key, key)]
 
 
 def _check_rows_in_scope(session, mapper, objects) -> None:

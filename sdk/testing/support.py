@@ -49,6 +49,18 @@ class TestingSupport(ABC):
     def issue_token(self, org: OrgRef, user: UserRef) -> str:
         """A raw API token for ``user`` in ``org``."""
 
+    @abstractmethod
+    def deliver_events(self, *, now=None) -> int:
+        """Run the event relay now (as the default waker does after each commit): deliver what
+        is due at ``now`` (a later time reaches retries waiting out their back-off). Returns how
+        many deliveries were claimed."""
+
+    @abstractmethod
+    def redeliver_events(self) -> int:
+        """Put every delivery that was applied back in the queue, as a relay would that lost
+        track of them (a lapsed lease); the next :meth:`deliver_events` must change nothing.
+        Returns how many were put back."""
+
     def running_tool(self, key: str):
         """``with support.running_tool("mytool"):`` runs the block as the tool's code, as the host
         does for its requests, hooks and commands, so a service calling ``sdk.tool()`` works."""

@@ -4,7 +4,7 @@ No Flask, no SQLAlchemy, no host or sdk imports: the plugin shell converts its r
 value types and calls these functions, and tests and the benchmark call them directly.
 """
 
-from .aact import AACT_FILES, parse_aact
+from .aact import AACT_FILES, layout_problems, parse_aact
 from .aact_writer import generate_aact
 from .backtest import backtest, ndcg_at_k
 from .countries import country_code, country_name, is_country_code
@@ -58,6 +58,7 @@ __all__ = [
     "generate_dataset",
     "haversine_km",
     "is_country_code",
+    "layout_problems",
     "name_similarity",
     "ndcg_at_k",
     "normalize_area",

@@ -19,10 +19,20 @@ reason)``; rows that depend on it (a facility of a rejected study) are reported 
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Mapping
 from typing import TextIO
 
-from .aact_fields import RowError, open_files, parse_count, parse_date, parse_number, read_rows, text
+from .aact_fields import (
+    RowError,
+    open_files,
+    parse_count,
+    parse_date,
+    parse_number,
+    read_header,
+    read_rows,
+    text,
+)
 from .countries import country_code
 from .dedupe import normalize_facility_name
 from .places import city_coordinates
@@ -224,6 +234,21 @@ def _assemble(
             )
         )
     return tuple(sites), tuple(history)
+
+
+def layout_problems(files: Mapping[str, str]) -> list[str]:
+    """What :func:`parse_aact` would refuse whole, found from the header rows alone (cheap enough
+    to check before a long import starts): required files missing, empty files, missing columns."""
+    opened = open_files(files)
+    missing = [name for name in REQUIRED_FILES if name not in opened]
+    problems = [f"missing AACT file(s): {', '.join(missing)}"] if missing else []
+    for name in AACT_FILES:
+        if name in opened:
+            try:
+                read_header(name, csv.reader(opened[name], delimiter="|"), REQUIRED_COLUMNS[name])
+            except ValueError as exc:
+                problems.append(str(exc))
+    return problems
 
 
 def parse_aact(files: Mapping[str, TextIO | str]) -> AactImport:

@@ -30,6 +30,18 @@ def open_files(files: Mapping[str, TextIO | str]) -> dict[str, TextIO]:
     return opened
 
 
+def read_header(name: str, reader: Iterator[list[str]], required: Sequence[str]) -> list[str]:
+    """The header row's column names (lower case); ValueError when it is absent or lacks one."""
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except StopIteration:
+        raise ValueError(f"{name} is empty (expected a header row)") from None
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {', '.join(missing)}")
+    return header
+
+
 def read_rows(
     name: str, stream: TextIO, required: Sequence[str]
 ) -> Iterator[tuple[int, dict[str, str] | str]]:
@@ -38,13 +50,7 @@ def read_rows(
     Line numbers are 1-based and count the header, as an editor shows them.
     """
     reader = csv.reader(stream, delimiter="|")
-    try:
-        header = [column.strip().lower() for column in next(reader)]
-    except StopIteration:
-        raise ValueError(f"{name} is empty (expected a header row)") from None
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise ValueError(f"{name} lacks column(s) {', '.join(missing)}")
+    header = read_header(name, reader, required)
     for fields in reader:
         if not fields or all(not field.strip() for field in fields):
             continue

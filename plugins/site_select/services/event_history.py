@@ -5,6 +5,13 @@ this organization's site master (site_select hands it to pmcp in
 ``site_select.activation_requested``); an event naming an unknown site or trial is logged and
 ignored, because the emitter must never fail on our account. Trial details (phase, condition,
 therapeutic area, target) come from the shortlist that was handed off for the trial, if any.
+
+The counters are idempotent: the host applies an event once per event id (these changes commit
+with the event's processed mark, in one transaction, so a re-delivered event changes nothing),
+and deliveries for the same site and trial running at once line up on the history row's lock
+(``FOR UPDATE`` on PostgreSQL; SQLite has a single writer), so no increment is lost. The row is
+re-read from the database under that lock, never taken from a session's stale identity map. Two
+deliveries creating the same new row at once: one fails on the unique key and is retried.
 """
 from __future__ import annotations
 
@@ -13,7 +20,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from sdk import org_scope, tool
+from sdk import tool
 from sdk.events import DomainEvent
 
 from ..models import Shortlist, Site, TrialHistory
@@ -48,7 +55,8 @@ def _history_row(session, event: DomainEvent) -> TrialHistory | None:
         log.info("site_select ignores %s for unknown site %s", event.name, site_ref)
         return None
     row = session.scalar(select(TrialHistory).where(TrialHistory.site_id == site_id,
-                                                    TrialHistory.trial_ref == trial_ref))
+                                                    TrialHistory.trial_ref == trial_ref)
+                         .with_for_update().execution_options(populate_existing=True))
     if row is None:
         row = TrialHistory(site_id=site_id, trial_ref=trial_ref, source="event", screened=0,
                            enrolled=0, deviations=0, **_trial_details(session, trial_ref))
@@ -66,14 +74,14 @@ def _trial_details(session, trial_ref: str) -> dict:
 
 
 def _apply(event: DomainEvent, change) -> None:
-    """Run ``change(row, payload)`` on the event's history row in the event's organization."""
-    with org_scope(event.org_id):
-        session = tool().db_session()
-        row = _history_row(session, event)
-        if row is None:
-            return
-        change(row, event.payload)
-        session.flush()
+    """Run ``change(row, payload)`` on the event's history row, in the organization the host
+    delivers the event to (the host commits; a handler only flushes)."""
+    session = tool().db_session()
+    row = _history_row(session, event)
+    if row is None:
+        return
+    change(row, event.payload)
+    session.flush()
 
 
 def _count(attribute: str, date_key: str, first_date: str | None = None):

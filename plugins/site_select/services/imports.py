@@ -5,7 +5,7 @@ facilities are de-duplicated against each other and against the sites already st
 normalized name and location, fuzzy), new sites and history rows are written in bulk, and one
 audited :class:`ImportBatch` records the counts, every rejected row and the SHA-256 of each
 uploaded file (kept in the organization's storage). All of it is one transaction: a failure
-leaves nothing behind.
+leaves nothing behind. An upload runs it as a background job (:mod:`.import_job`).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from dataclasses import replace
 from sqlalchemy import insert, select
 
 from sdk import tool
+from sdk.jobs import Progress
 
 from ..domain import AACT_FILES, find_duplicates, normalize_facility_name, parse_aact
 from ..domain import Site as DomainSite
@@ -22,6 +23,7 @@ from ..models import ImportBatch, Site, TrialHistory
 from .errors import SiteSelectError
 from .loading import load_sites
 
+IMPORT_STEPS = 5
 MAX_FILE_BYTES = 50 * 1024 * 1024
 UPLOAD_LIMIT = len(AACT_FILES) * MAX_FILE_BYTES + 64 * 1024
 """Bytes one import request may carry: every AACT file at its largest, plus the form around them."""
@@ -156,15 +158,26 @@ def _history_rows(parsed, mapping: dict[int, int]) -> tuple[list[dict], int]:
     return rows, skipped
 
 
-def import_aact(files: Mapping[str, bytes]) -> ImportBatch:
-    """Import uploaded AACT-layout files; returns the batch with its counts and rejected rows."""
+def _no_progress(done: int, total: int | None = None, message: str = "") -> None:
+    """Where nobody follows the import (the demo data, a test calling it directly)."""
+
+
+def import_aact(files: Mapping[str, bytes], progress: Progress = _no_progress) -> ImportBatch:
+    """Import uploaded AACT-layout files; returns the batch with its counts and rejected rows.
+
+    ``progress`` hears of each of the :data:`IMPORT_STEPS` steps (the import job's bar)."""
+    progress(0, IMPORT_STEPS, "Reading the files")
     texts = decode_uploads(files)
+    progress(1, IMPORT_STEPS, "Checking every row")
     try:
         parsed = parse_aact(texts)
     except ValueError as exc:
         raise SiteSelectError(str(exc)) from exc
+    progress(2, IMPORT_STEPS, f"Matching {len(parsed.sites)} facilities with the site master")
     mapping, new_sites, merged = _resolve_sites(list(parsed.sites))
+    progress(3, IMPORT_STEPS, f"Comparing {len(parsed.history)} trial records with the stored history")
     rows, skipped = _history_rows(parsed, mapping)
+    progress(4, IMPORT_STEPS, f"Saving {len(new_sites)} new sites and {len(rows)} trial records")
     session = tool().db_session()
     org_id = tool().current_org().id
     stored = {name: tool().storage.put(data) for name, data in sorted(files.items())}
@@ -179,6 +192,7 @@ def import_aact(files: Mapping[str, bytes]) -> ImportBatch:
                    import_batch_id=batch.id, created_at=batch.created_at, updated_at=batch.created_at)
     if rows:
         session.execute(insert(TrialHistory.__table__), rows)
+    progress(IMPORT_STEPS, IMPORT_STEPS, "Saved")
     return batch
 
 

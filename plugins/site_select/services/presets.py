@@ -9,6 +9,7 @@ from sdk import tool
 from ..domain import Weights
 from ..models import WeightPreset
 from .errors import SiteSelectError
+from .ownership import creator_id, require_may_change
 
 
 def list_presets() -> list[WeightPreset]:
@@ -33,15 +34,17 @@ def save_preset(name: str, weights: Weights) -> WeightPreset:
     session = tool().db_session()
     preset = find_preset(name)
     if preset is None:
-        preset = WeightPreset(name=name, weights=weights.as_dict())
+        preset = WeightPreset(name=name, weights=weights.as_dict(), created_by_id=creator_id())
         session.add(preset)
     else:
+        require_may_change(preset, "weight preset")
         preset.weights = weights.as_dict()
     session.flush()
     return preset
 
 
 def delete_preset(preset: WeightPreset) -> None:
+    require_may_change(preset, "weight preset")
     session = tool().db_session()
     session.delete(preset)
     session.flush()

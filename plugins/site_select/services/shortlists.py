@@ -14,6 +14,7 @@ from sdk import tool, utcnow
 from ..domain import ScoredSite
 from ..models import Shortlist, ShortlistEntry, Site
 from .errors import SiteSelectError
+from .ownership import creator_id, require_may_change
 
 PMCP = "pmcp"
 ACTIVATION_EVENT = "site_select.activation_requested"
@@ -54,7 +55,7 @@ def create_shortlist(name: str, spec: dict, picks: Iterable[ScoredSite | int], *
         problems.append("a site can be on a shortlist only once")
     if problems:
         raise SiteSelectError.of(problems)
-    shortlist = Shortlist(name=name, trial_ref=trial_ref, spec=dict(spec))
+    shortlist = Shortlist(name=name, trial_ref=trial_ref, spec=dict(spec), created_by_id=creator_id())
     session.add(shortlist)
     session.flush()
     for position, pick in enumerate(picks, start=1):
@@ -79,6 +80,7 @@ def remove_entry(shortlist: Shortlist, site_id: int) -> None:
 
 
 def delete_shortlist(shortlist: Shortlist) -> None:
+    require_may_change(shortlist, "shortlist")
     session = tool().db_session()
     session.delete(shortlist)
     session.flush()

@@ -1,10 +1,11 @@
 """History gathered from edc and pmcp through domain events, raised here as those tools will
-raise them (the host delivers them only to tools enabled in the organization)."""
+raise them (the host delivers them after the emitter commits, only to tools enabled in the
+organization, once per event id)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from sdk import services
+from sdk import services, tool
 
 from ..models import TrialHistory
 from ..services.shortlists import create_shortlist
@@ -39,16 +40,39 @@ def run_trial(site_ref: str) -> None:
     emit("pmcp.milestone_completed", **ref, milestone="protocol_deviation", completed_on="2025-03-14")
 
 
-def test_events_build_the_site_history(world):
-    def scenario():
-        site = add_site("Berlin Heart Center", "DE", "Berlin", 52.52, 13.405)
-        create_shortlist("HF-3", {**RANK_SPEC, "title": "HF phase 3"}, [site.id], trial_ref="HF-301")
-        run_trial(str(site.id))
-        return history_of(site.id)
+BERLIN_HF301 = [("HF-301", "event", "PHASE3", "cardiology", "2025-01-06", "2025-02-03", "2025-02-17",
+                 "2025-03-12", 3, 2, 2.0, 1)]
 
-    assert world.run(world.acme, scenario) == [
-        ("HF-301", "event", "PHASE3", "cardiology", "2025-01-06", "2025-02-03", "2025-02-17", "2025-03-12",
-         3, 2, 2.0, 1)]
+
+def _berlin_with_shortlist() -> int:
+    site = add_site("Berlin Heart Center", "DE", "Berlin", 52.52, 13.405)
+    create_shortlist("HF-3", {**RANK_SPEC, "title": "HF phase 3"}, [site.id], trial_ref="HF-301")
+    return site.id
+
+
+def test_events_build_the_site_history(world):
+    site_id = world.run(world.acme, _berlin_with_shortlist)
+    world.run(world.acme, run_trial, str(site_id))  # delivered when this commits
+    assert world.run(world.acme, history_of, site_id) == BERLIN_HF301
+
+
+def test_events_of_a_rolled_back_transaction_change_nothing(world):
+    site_id = world.run(world.acme, _berlin_with_shortlist)
+
+    def run_and_roll_back():
+        run_trial(str(site_id))
+        tool().db_session().rollback()
+
+    world.run(world.acme, run_and_roll_back)
+    assert world.run(world.acme, history_of, site_id) == []
+
+
+def test_a_redelivered_event_counts_once(world, support):
+    site_id = world.run(world.acme, _berlin_with_shortlist)
+    world.run(world.acme, run_trial, str(site_id))
+    assert support.redeliver_events() == 10  # every event of the trial, as a lapsed lease would
+    assert support.deliver_events() == 10
+    assert world.run(world.acme, history_of, site_id) == BERLIN_HF301
 
 
 def test_event_history_shows_on_the_site_profile(world):

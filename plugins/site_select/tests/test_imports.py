@@ -1,6 +1,7 @@
 """AACT-layout imports: good rows imported, each bad row reported with its reason, facilities
 de-duplicated (within the upload and against the site master), and bad uploads refused with
-nothing saved."""
+nothing saved. An upload runs as a background job (immediate in tests): the form leads to the
+job's progress page, which links to the batch's report when it is done."""
 from __future__ import annotations
 
 import io
@@ -8,6 +9,7 @@ import io
 from sdk import services
 from sdk.testing import post_with_token, submit_form
 
+from ..services import import_job
 from .aact_samples import GOOD_SITES, files
 
 
@@ -19,17 +21,35 @@ def upload(client, data: dict[str, bytes], url="/o/acme/site_select/imports"):
     return submit_form(client, url, form)
 
 
+def job_of(client, response) -> dict:
+    """The import job an upload's answer leads to (the progress page's, or the API's), as the
+    host's job API shows it."""
+    location = response.headers["Location"]
+    job_id = int(location.rstrip("/").rsplit("/", 1)[-1])
+    return client.get(f"/api/v1/o/acme/jobs/{job_id}").get_json()
+
+
+def batch_id_of(client, response) -> int:
+    job = job_of(client, response)
+    assert job["status"] == "succeeded", job
+    return job["result"]["data"]["batch_id"]
+
+
 def sites(world, client=None):
     return (client or world.client).get("/api/v1/o/acme/site_select/sites").get_json()
 
 
 def test_import_keeps_good_rows_and_reports_each_bad_row(world):
     r = upload(world.client, files())
-    assert r.status_code == 302
-    page = world.client.get(r.headers["Location"]).get_data(as_text=True)
+    assert r.status_code == 302 and r.headers["Location"].startswith("/o/acme/jobs/")
+    progress = world.client.get(r.headers["Location"]).get_data(as_text=True)
     listed = sites(world)
     assert {s["name"] for s in listed["sites"]} == GOOD_SITES
-    batch_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    batch_id = batch_id_of(world.client, r)
+    assert "Import AACT files" in progress and 'value="100"' in progress
+    assert "Imported 3 new sites and 5 trial records; 7 rows rejected." in progress
+    assert f'href="/o/acme/site_select/imports/{batch_id}"' in progress
+    page = world.client.get(f"/o/acme/site_select/imports/{batch_id}").get_data(as_text=True)
     batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
     assert (batch["sites_created"], batch["history_created"]) == (3, 5)
     assert batch["sites_merged"] == 1
@@ -55,7 +75,7 @@ def test_import_keeps_good_rows_and_reports_each_bad_row(world):
 def test_reimport_deduplicates_sites_and_history(world):
     upload(world.client, files())
     again = upload(world.client, files())
-    batch_id = int(again.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    batch_id = batch_id_of(world.client, again)
     batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
     assert batch["sites_created"] == 0 and batch["sites_merged"] == 4
     assert batch["history_created"] == 0 and batch["history_skipped"] == 5
@@ -68,7 +88,7 @@ def test_variant_spellings_merge_into_the_known_site_and_extend_it(world):
                "1|NCT90000001|Charite - Universitaetsmedizin Berlin|Berlin|DE\n"
                "2|NCT90000001|Hospital Clinic of Barcelona|Barcelona|ES\n")
     r = upload(world.client, files(**{"facilities.txt": variant}))
-    batch_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    batch_id = batch_id_of(world.client, r)
     batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
     assert batch["sites_created"] == 0 and batch["sites_merged"] == 2
     listed = sites(world)
@@ -88,8 +108,14 @@ def test_imported_history_appears_on_the_profile(world):
 
 def test_import_through_the_api(world):
     r = upload(world.client, files(), url="/api/v1/o/acme/site_select/imports")
-    assert r.status_code == 201
-    assert r.get_json()["batch"]["history_created"] == 5 and len(r.get_json()["batch"]["rejected"]) == 7
+    assert r.status_code == 202
+    job = r.get_json()["job"]
+    assert r.headers["Location"] == job["status_url"] == f"/api/v1/o/acme/jobs/{job['id']}"
+    assert job["status"] == "succeeded" and job["result"]["data"]["history_created"] == 5
+    batch_id = job["result"]["data"]["batch_id"]
+    batch = world.client.get(f"/api/v1/o/acme/site_select/imports/{batch_id}").get_json()["batch"]
+    assert batch["history_created"] == 5 and len(batch["rejected"]) == 7
+    assert job_of(world.client, r) == job
 
 
 def test_bad_uploads_are_refused_and_change_nothing(world):
@@ -107,3 +133,27 @@ def test_bad_uploads_are_refused_and_change_nothing(world):
         assert api.status_code == 422 and message in api.get_json()["message"]
     assert sites(world)["total"] == 0
     assert "Nothing imported yet" in world.client.get("/o/acme/site_select/imports").get_data(as_text=True)
+
+
+def test_a_problem_found_only_by_the_job_fails_it_with_its_message(world, monkeypatch):
+    """The header check up front finds every whole-file problem the importer knows today; one it
+    missed would surface in the job: the job fails with the importer's message and saves nothing."""
+    monkeypatch.setattr(import_job, "layout_problems", lambda texts: [])
+    r = upload(world.client, files(**{"conditions.txt": None}))
+    assert r.status_code == 302
+    job = job_of(world.client, r)
+    assert job["status"] == "failed" and job["result"] is None
+    assert job["error"] == "missing AACT file(s): conditions.txt"
+    page = world.client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "missing AACT file(s): conditions.txt" in page and "Failed" in page
+    assert sites(world)["total"] == 0
+    assert "Nothing imported yet" in world.client.get("/o/acme/site_select/imports").get_data(as_text=True)
+
+
+def test_only_the_importing_organization_sees_the_job(world):
+    r = upload(world.client, files())
+    job_page = r.headers["Location"]
+    job_id = job_page.rsplit("/", 1)[-1]
+    assert world.other_client.get(job_page.replace("/o/acme/", "/o/other/")).status_code == 404
+    assert world.other_client.get(f"/api/v1/o/other/jobs/{job_id}").status_code == 404
+    assert world.other_client.get(job_page).status_code == 404

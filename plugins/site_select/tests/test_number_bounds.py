@@ -111,8 +111,10 @@ def test_an_import_with_a_count_beyond_the_database_integer_rejects_the_row(seed
     r = seeded.api.post("/api/v1/o/acme/site_select/imports", headers=seeded.headers,
                         data={"files": [(io.BytesIO(body), name) for name, body in upload.items()]},
                         content_type="multipart/form-data")
-    assert r.status_code == 201
-    reasons = [row["reason"] for row in r.get_json()["batch"]["rejected"]]
+    assert r.status_code == 202
+    batch_id = r.get_json()["job"]["result"]["data"]["batch_id"]
+    batch = seeded.api.get(f"/api/v1/o/acme/site_select/imports/{batch_id}", headers=seeded.headers)
+    reasons = [row["reason"] for row in batch.get_json()["batch"]["rejected"]]
     assert "screened must be at most 2,147,483,647" in reasons
 
 

@@ -17,9 +17,10 @@ def flash_refusal(error: SiteSelectError) -> None:
 
 
 def refuse(error: SiteSelectError, template: str, **context):
-    """Roll back, flash the reason and show the form again (422): nothing was saved."""
+    """Roll back, flash the reason and show the form again (422, or 403 for a lack of right):
+    nothing was saved."""
     flash_refusal(error)
-    return render_template(template, **context), INVALID
+    return render_template(template, **context), getattr(error, "status", INVALID)
 
 
 def commit() -> None:

@@ -1,14 +1,16 @@
-"""Importing AACT-layout files: the upload form, and each batch's report of what was imported
-and every rejected row with its reason."""
+"""Importing AACT-layout files: the upload form (the import itself runs as a background job,
+followed on the host's progress page), and each batch's report of what was imported and every
+rejected row with its reason."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request
 
 from sdk import requires_permission, upload_limit
 
 from ..domain import AACT_FILES
 from ..services import SiteSelectError
-from ..services.imports import UPLOAD_LIMIT, get_batch, import_aact, list_batches, read_uploads
+from ..services.import_job import start_import
+from ..services.imports import UPLOAD_LIMIT, get_batch, list_batches, read_uploads
 from . import bp
 from .common import commit, found, refuse
 
@@ -24,13 +26,11 @@ def imports():
 @upload_limit(UPLOAD_LIMIT)
 def upload():
     try:
-        batch = import_aact(read_uploads(request.files.getlist("files")))
-        commit()
+        job = start_import(read_uploads(request.files.getlist("files")))
+        commit()  # queues the job (in immediate mode it has run when this returns)
     except SiteSelectError as exc:
         return refuse(exc, "site_select/imports.html", batches=list_batches(), aact_files=AACT_FILES)
-    flash(f"Imported {batch.sites_created} new sites and {batch.history_created} trial records; "
-          f"{batch.rejected_count} rows rejected.", "success" if not batch.rejected_count else "warning")
-    return redirect(url_for("site_select.import_batch", batch_id=batch.id))
+    return redirect(job.url)
 
 
 @bp.get("/imports/<int:batch_id>")

@@ -101,7 +101,10 @@ def _spec_args(form) -> dict:
 def delete_preset_page(preset_id: int):
     preset = found(get_preset(preset_id))
     name = preset.name
-    delete_preset(preset)
-    commit()
+    try:
+        delete_preset(preset)
+        commit()
+    except SiteSelectError as exc:
+        return refuse(exc, "site_select/rank_form.html", **_form_context(request.form, Weights()))
     flash(f"Deleted the weight preset {name}.", "success")
     return redirect(url_for("site_select.rank_form"))

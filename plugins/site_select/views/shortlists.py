@@ -16,6 +16,7 @@ from ..services import SiteSelectError
 from ..services import shortlists as shortlist_service
 from ..services.evaluation import evaluate_shortlist
 from ..services.exports import SHORTLIST_CSV_HEADER, shortlist_rows
+from ..services.ownership import may_change
 from ..services.report_pdf import shortlist_pdf
 from ..services.specs import parse_spec, parse_weights, spec_to_dict
 from . import bp
@@ -71,6 +72,7 @@ def _render_shortlist(shortlist, status: int = 200):
     return render_template(
         "site_select/shortlist.html", evaluation=evaluation, shortlist=shortlist,
         weight_names=WEIGHT_NAMES, country_name=country_name, can_hand_off=shortlist_service.can_hand_off(),
+        may_delete=may_change(shortlist),
         curve_svg=charts.curve_chart(evaluation.curve, target, "Expected enrollment of the shortlist"),
         rate_svg=charts.bar_chart([(s.site.name, evaluation.rates.get(s.site.site_id, 0.0))
                                    for s in evaluation.scored], "Expected subjects per month", "/mo")), status
@@ -125,7 +127,11 @@ def remove_site(shortlist_id: int, site_id: int):
 def delete_shortlist(shortlist_id: int):
     shortlist = _shortlist(shortlist_id)
     name = shortlist.name
-    shortlist_service.delete_shortlist(shortlist)
-    commit()
+    try:
+        shortlist_service.delete_shortlist(shortlist)
+        commit()
+    except SiteSelectError as exc:
+        flash_refusal(exc)
+        return _render_shortlist(_shortlist(shortlist_id), exc.status)
     flash(f"Deleted the shortlist {name}.", "success")
     return redirect(url_for("site_select.shortlists"))

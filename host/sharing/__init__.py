@@ -1,0 +1,1 @@
+"""Cross-organization sharing: grants of a tool's records from their owner to another organization."""

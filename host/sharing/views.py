@@ -1,0 +1,148 @@
+"""The Sharing page: what an organization shares, what it received, and the invitations waiting.
+
+Any member sees the page; accepting, declining, re-scoping and ending shares need an owner or
+admin. A grant id in a URL is looked up among the current organization's own grants (as owner
+or as grantee), so another organization's answers 404.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from sdk.sharing import ShareError
+
+from ..access_cache import forget_access_cache
+from ..db import db_session
+from ..models import ShareGrant, User
+from ..orgctx import org_member_required
+from . import grants, team
+
+bp = Blueprint("sharing", __name__)
+
+
+def _grants(*conditions) -> list[ShareGrant]:
+    return list(db_session().scalars(select(ShareGrant).where(*conditions)
+                                     .order_by(ShareGrant.invited_at.desc(), ShareGrant.id.desc())))
+
+
+def _page(status: int = 200):
+    org_id = g.org.id
+    registry = current_app.extensions["trialoffice.registry"]
+    return render_template(
+        "sharing/index.html",
+        waiting=_grants(ShareGrant.grantee_org_id == org_id, ShareGrant.status == "pending"),
+        received=_grants(ShareGrant.grantee_org_id == org_id, ShareGrant.status == "active"),
+        given=_grants(ShareGrant.owner_org_id == org_id, ShareGrant.status.in_(grants.OPEN_STATUSES)),
+        ended=_grants(or_(ShareGrant.owner_org_id == org_id, ShareGrant.grantee_org_id == org_id),
+                      ShareGrant.status.in_(("declined", "revoked")))[:20],
+        role_labels=grants.role_labels, manifest=registry.manifest,
+        can_manage=g.membership.is_admin), status
+
+
+def _grant(grant_id: int, *, side: str) -> ShareGrant:
+    column = ShareGrant.owner_org_id if side == "owner" else ShareGrant.grantee_org_id
+    grant = db_session().scalar(select(ShareGrant).where(ShareGrant.id == grant_id, column == g.org.id))
+    if grant is None:
+        abort(404, "There is no such share for this organization.")
+    return grant
+
+
+def _done(message: str):
+    db_session().commit()
+    forget_access_cache()
+    flash(message, "success")
+    return redirect(url_for("sharing.index"))
+
+
+def _refuse(exc: ShareError):
+    db_session().rollback()
+    flash(str(exc), "error")
+    return _page(400)
+
+
+def _me() -> User:
+    return db_session().get(User, current_user.id)
+
+
+@bp.get("/o/<org>/sharing")
+@org_member_required
+def index():
+    return _page()
+
+
+@bp.post("/o/<org>/sharing/<int:grant_id>/accept")
+@org_member_required(admin=True)
+def accept(grant_id: int):
+    grant = _grant(grant_id, side="grantee")
+    try:
+        grants.accept(db_session(), grant, _me())
+    except ShareError as exc:
+        return _refuse(exc)
+    return _done(f"{grant.scope_label} from {grant.owner.name} is now shared with {g.org.name}.")
+
+
+@bp.post("/o/<org>/sharing/<int:grant_id>/decline")
+@org_member_required(admin=True)
+def decline(grant_id: int):
+    grant = _grant(grant_id, side="grantee")
+    try:
+        grants.decline(db_session(), grant, _me())
+    except ShareError as exc:
+        return _refuse(exc)
+    return _done(f"You declined {grant.scope_label} from {grant.owner.name}.")
+
+
+@bp.post("/o/<org>/sharing/<int:grant_id>/end")
+@org_member_required(admin=True)
+def end(grant_id: int):
+    side = request.form.get("side")
+    if side not in ("owner", "grantee"):
+        abort(400, "Say whether you end a share you gave or one you received.")
+    grant = _grant(grant_id, side=side)
+    try:
+        grants.end(db_session(), grant, _me(), by_grantee=side == "grantee")
+    except ShareError as exc:
+        return _refuse(exc)
+    other = grant.grantee.name if side == "owner" else grant.owner.name
+    return _done(f"The share of {grant.scope_label} with {other} has ended." if side == "owner"
+                 else f"{g.org.name} no longer works on {grant.scope_label} of {other}.")
+
+
+@bp.post("/o/<org>/sharing/<int:grant_id>/roles")
+@org_member_required(admin=True)
+def change_roles(grant_id: int):
+    grant = _grant(grant_id, side="owner")
+    try:
+        grants.change_roles(db_session(), grant, request.form.getlist("role"))
+    except ShareError as exc:
+        return _refuse(exc)
+    return _done(f"{grant.grantee.name} now works on {grant.scope_label} as {grants.role_labels(grant)}.")
+
+
+def _team_page(grant: ShareGrant, status: int = 200):
+    return render_template("sharing/team.html", grant=grant, team=team.team(db_session(), grant),
+                           role_labels=grants.role_labels, manifest=current_app.extensions["trialoffice.registry"]
+                           .manifest(grant.tool_key), can_manage=g.membership.is_admin), status
+
+
+@bp.get("/o/<org>/sharing/<int:grant_id>/team")
+@org_member_required
+def team_page(grant_id: int):
+    return _team_page(_grant(grant_id, side="grantee"))
+
+
+@bp.post("/o/<org>/sharing/<int:grant_id>/team")
+@org_member_required(admin=True)
+def set_team(grant_id: int):
+    grant = _grant(grant_id, side="grantee")
+    try:
+        added, removed = team.set_team(db_session(), grant, team.parse_assignments(request.form.getlist("assign")))
+    except ShareError as exc:
+        db_session().rollback()
+        flash(str(exc), "error")
+        return _team_page(grant, 400)
+    db_session().commit()
+    forget_access_cache()
+    flash(f"Saved who works on {grant.scope_label} ({added} roles given, {removed} taken away).", "success")
+    return redirect(url_for("sharing.team_page", grant_id=grant.id))
