@@ -117,7 +117,7 @@ def test_a_grant_of_the_sharing_service_brings_the_event_and_its_revocation_stop
     sponsor = support.create_org("sponsor", owner=fast_user("owner@sponsor.org"))
     site = support.create_org("site", type="site", owner=fast_user("owner@site.org"))
     support.grant_license(sponsor, "lab", enable=True)
-    with app.app_context():
+    with app.app_context(), org_scope(sponsor.id):  # a grant is visible to its two parties only
         session = get_db(app).session
         grant = ShareGrant(owner_org_id=sponsor.id, grantee_org_id=site.id, tool_key="lab", record_type="study",
                            record_id=7, record_label="Study 7", roles=["viewer"], status="active")
@@ -126,7 +126,7 @@ def test_a_grant_of_the_sharing_service_brings_the_event_and_its_revocation_stop
         grant_id = grant.id
     emit(app, sponsor, {"study_id": 7, "sample_id": 1}, name=SHIPPED.name, as_tool="lab")
     assert sorted(seen) == sorted([(1, sponsor.id), (1, site.id)])
-    with app.app_context():
+    with app.app_context(), org_scope(sponsor.id):
         session = get_db(app).session
         session.get(ShareGrant, grant_id).status = "revoked"
         session.commit()

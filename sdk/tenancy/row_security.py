@@ -65,6 +65,22 @@ def enable_row_level_security(op, *tables: str, sharing: Sharing | None = None) 
             op.execute(statement)
 
 
+def enable_party_row_security(op, table: str, *org_columns: str) -> None:
+    """Row-level security for a table whose rows concern several organizations (a grant: its
+    owner and its grantee), each named in one of ``org_columns``: a row is visible and writable
+    to those organizations only (or inside ``all_organizations()``). Removed by
+    :func:`disable_row_level_security`."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    parties = " OR ".join(f'"{column}" = {_ORG}' for column in org_columns)
+    predicate = f"current_setting('{ALL_ORGS_SETTING}', true) = 'on' OR {parties}"
+    for statement in (f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+                      f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+                      f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+                      f'CREATE POLICY {POLICY} ON "{table}" USING ({predicate}) WITH CHECK ({predicate})'):
+        op.execute(statement)
+
+
 def disable_row_level_security(op, *tables: str) -> None:
     """The downgrade of :func:`enable_row_level_security`."""
     if op.get_bind().dialect.name != "postgresql":

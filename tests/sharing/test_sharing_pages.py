@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from host.models import Membership, ShareGrant
 from host.notifications.models import Notification
+from sdk import all_organizations
 from sdk.testing import post_with_token, submit_form
 from tests.runtime_fixtures import signed_in
 from tests.sharing.world import build_world
@@ -17,7 +18,7 @@ def world(app, support, fast_user):
 
 
 def _grant(world, **where):
-    with world.app.app_context():
+    with world.app.app_context(), all_organizations():
         return world.session.scalar(select(ShareGrant).filter_by(**where).order_by(ShareGrant.id.desc()))
 
 

@@ -86,3 +86,13 @@ def test_every_shared_model_has_read_and_write_policies_naming_its_record(world)
         table, sharing = mapper.local_table.name, sharing_of(mapper.class_)
         for name in (POLICY, WRITE_POLICY):
             assert sharing.record_type in policies.get((table, name), ""), (table, name)
+
+
+def test_grants_are_visible_to_their_two_parties_only(world):
+    world.share(world.site_org, ["site_coordinator"], site="Site 3")
+    query = text("SELECT grantee_org_id FROM share_grant")
+    engine = get_db(world.app).engine
+    for org, expected in ((world.sponsor, [world.site_org.id]), (world.site_org, [world.site_org.id]),
+                          (world.cro, [])):
+        with org_scope(org.id), engine.connect() as conn:
+            assert list(conn.execute(query).scalars()) == expected, org.slug

@@ -52,7 +52,7 @@ class StudyWorld:
 
     def end(self, grant_id: int) -> None:
         session = self.session
-        with self.app.test_request_context():
+        with self.app.test_request_context(), org_scope(self.sponsor.id):
             grant = session.get(ShareGrant, grant_id)
             grants.end(session, grant, session.get(User, self.sponsor_owner.id), by_grantee=False)
             session.commit()

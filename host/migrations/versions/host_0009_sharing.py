@@ -1,8 +1,8 @@
 """sharing: cross-organization grants of a tool's records, and tool roles held by members
 
 ``share_grant`` is read by the row-level security policies of every shared tool table (the
-grant arm of :mod:`sdk.tenancy.sharing`), so it carries no policy of its own: both sides of a
-grant read it, and host code filters it by organization.
+grant arm of :mod:`sdk.tenancy.sharing`); its own policy shows a grant to its two parties only,
+which is all those policies need (they look for grants to the current organization).
 
 Revision ID: host_0009
 Revises: host_0008
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from sdk.models import UTCDateTime
+from sdk.tenancy.row_security import disable_row_level_security, enable_party_row_security
 
 revision = "host_0009"
 down_revision = "host_0008"
@@ -49,6 +50,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_share_grant_grantee", "share_grant", ["grantee_org_id", "record_type", "record_id", "status"])
     op.create_index("ix_share_grant_owner", "share_grant", ["owner_org_id", "status"])
+    enable_party_row_security(op, "share_grant", "owner_org_id", "grantee_org_id")
     op.create_table(
         "member_role",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -68,4 +70,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("member_role")
+    disable_row_level_security(op, "share_grant")
     op.drop_table("share_grant")
