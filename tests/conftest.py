@@ -3,7 +3,8 @@ import pytest
 
 from tests.plugins import testtool
 
-pytest_plugins = ["tests.runtime_fixtures", "tests.cli_fixtures", "tests.stripe_fixtures", "tests.job_fixtures"]
+pytest_plugins = ["tests.runtime_fixtures", "tests.cli_fixtures", "tests.stripe_fixtures", "tests.job_fixtures",
+                  "tests.browser_fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sdk.testing.support import TEST_PASSWORD
-from tests.browser.conftest import BrowserPage, browser, live_server  # noqa: F401  (fixtures)
+from tests.browser_fixtures import BrowserPage
 from tests.sharing.world import build_world
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ def world(app, support):
     return build_world(app, support, lambda email: support.create_user(email))
 
 
-def _person(browser, live_server, email):  # noqa: F811
+def _person(browser, live_server, email):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
     context.set_default_timeout(15_000)
     person = BrowserPage(context.new_page(), live_server)
@@ -36,7 +36,7 @@ def _both_widths(person: BrowserPage, name: str) -> None:
     person.page.set_viewport_size({"width": 1280, "height": 800})
 
 
-def test_a_sponsor_shares_a_site_of_a_study_and_the_site_accepts(world, browser, live_server):  # noqa: F811
+def test_a_sponsor_shares_a_site_of_a_study_and_the_site_accepts(world, browser, live_server):
     sponsor_context, sponsor = _person(browser, live_server, world.sponsor_owner.email)
     sponsor.goto(f"/o/sponsor/studytool/studies/{world.study_id}")
     page = sponsor.page

@@ -1,4 +1,6 @@
 """Fixtures for browser tests: a real app served on a free port and Debian's headless Chromium.
+A plugin of the whole suite (``tests/conftest.py``), so that one Playwright and one Chromium
+serve the browser tests of every folder (a second sync Playwright in one process fails).
 
 Playwright cannot download its own browsers here, so the system Chromium is launched
 (``CHROMIUM_PATH``, else ``chromium`` on the PATH). Without it these tests fail with a clear
@@ -15,7 +17,7 @@ import pytest
 
 from tests.serving import served
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
