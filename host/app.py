@@ -28,6 +28,7 @@ from .sharing.coverage import install_coverage_guard
 from .templating import init_templating
 from .text_guard import init_text_guard
 from .url_converters import init_url_converters
+from .words import init_words
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None, extra_plugins: list | None = None) ->
     init_auth(app)
     init_errors(app)
     init_templating(app)
+    init_words(app)
     _init_org_urls(app)
     _register_host_blueprints(app)
     mount_tools(app, registry)
@@ -94,6 +96,7 @@ def _register_host_blueprints(app: Flask) -> None:
     from .billing.views import bp as billing_bp
     from .billing.webhooks import bp as billing_webhooks_bp
     from .catalog.views import bp as catalog_bp
+    from .compliance.signing import bp as signatures_bp
     from .compliance.views import bp as audit_bp
     from .health import bp as health_bp
     from .home.views import bp as home_bp
@@ -103,7 +106,7 @@ def _register_host_blueprints(app: Flask) -> None:
     from .tokens.views import bp as tokens_bp
 
     for bp in (health_bp, auth_bp, accounts_bp, catalog_bp, home_bp, members_bp, tokens_bp, admin_bp, audit_bp,
-               billing_bp, billing_webhooks_bp, notifications_bp, sharing_bp):
+               billing_bp, billing_webhooks_bp, notifications_bp, sharing_bp, signatures_bp):
         app.register_blueprint(bp)
 
 

@@ -7,6 +7,9 @@ from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from sdk.api_docs import problems_of
+from sdk.forms import InputProblems
+
 from .db import get_db
 from .orgctx import wants_json
 from .request_limits import too_large_message
@@ -15,10 +18,22 @@ from .sharing.coverage import NotLicensedHere
 log = logging.getLogger(__name__)
 
 
-def _respond(code: int, name: str, message: str):
+def _respond(code: int, name: str, message: str, problems: InputProblems | None = None):
     if wants_json():
+        if code == 422:  # one shape for every refused input, host and tools alike
+            return jsonify((problems or InputProblems([(None, message)])).as_json()), code
         return jsonify(error=name.lower().replace(" ", "_"), message=message), code
     return render_template("errors/error.html", code=code, name=name, message=message), code
+
+
+def _input_problems(exc: HTTPException) -> InputProblems | None:
+    """What was wrong with the input: ``sdk.api_docs.InvalidInput``'s problems, or the messages
+    webargs attaches to the 422 of a tool's flask-smorest ``arguments``."""
+    found = getattr(exc, "input_problems", None)
+    data = getattr(exc, "data", None)
+    if found is None and isinstance(data, dict) and isinstance(data.get("messages"), dict):
+        found = problems_of(data["messages"], by_location=True)
+    return found
 
 
 def init_errors(app: Flask) -> None:
@@ -41,7 +56,7 @@ def init_errors(app: Flask) -> None:
             message = "Authentication required: send 'Authorization: Bearer <token>'."
         elif exc.code == 413:
             message = too_large_message()
-        return _respond(exc.code or 500, exc.name, message)
+        return _respond(exc.code or 500, exc.name, message, _input_problems(exc))
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):

@@ -9,11 +9,13 @@ from flask import Flask, current_app, g, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from sdk.icons import ICON_NAMES
 from sdk.manifest import CATEGORIES, format_money
 from sdk.services import UserRef
 from sdk.views import NavItem
 
 from .db import db_session
+from .icons import icon, tool_icon
 from .models import Membership
 from .orgctx import org_ref
 from .runtime.dispatch import call_each
@@ -57,8 +59,17 @@ def tool_navigation() -> list[dict]:
                 log.warning("tool %s links to unknown endpoint %r", result.key, item.endpoint)
                 continue
             order = item.order if isinstance(item.order, int) else 100
-            items.append({"label": str(item.label), "href": href, "order": order, "tool": result.key})
+            items.append({"label": str(item.label), "href": href, "order": order, "tool": result.key,
+                          "icon": _nav_icon(item, registry.manifest(result.key))})
     return sorted(items, key=lambda i: (i["order"], i["label"]))
+
+
+def _nav_icon(item: NavItem, manifest) -> str:
+    """The item's icon, else the tool's (from the manifest); "" when neither is in the set."""
+    for name in (item.icon, getattr(manifest, "icon", "")):
+        if isinstance(name, str) and name in ICON_NAMES:
+            return name
+    return ""
 
 
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -76,7 +87,7 @@ def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["money"] = lambda plan: format_money(plan.amount, plan.currency)
     app.jinja_env.filters["localtime"] = localtime
-    app.jinja_env.globals.update(categories=CATEGORIES)
+    app.jinja_env.globals.update(categories=CATEGORIES, icon=icon, tool_icon_tile=tool_icon)
 
     @app.context_processor
     def page_context():

@@ -35,7 +35,9 @@ def navigation_items(org, user):
 
 @hookspec
 def dashboard_widgets(org, user):
-    """*Org-scoped.* Return a list of :class:`sdk.Widget` for the organization home page."""
+    """*Org-scoped.* Return a list of :class:`sdk.Widget` for the organization home page.
+
+    Each widget names one of the tool's own templates; the host renders it, autoescaped."""
 
 
 @hookspec

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from packaging.version import InvalidVersion, Version
 
+from .icons import icon_problem
+
 #: API levels of this SDK that the host can run side by side. A new level is added for
 #: every breaking change to the contract; old levels stay supported as long as possible.
 CURRENT_API_LEVEL = 2
@@ -111,6 +113,7 @@ class Manifest:
     api_level: int
     category: str = "other"
     description: str = ""
+    #: One of :data:`sdk.icons.ICON_NAMES` (e.g. "map-pin"), a path on this site, or "" (the initial).
     icon: str = ""
     plans: tuple[Plan, ...] = ()
     permissions: tuple[Permission, ...] = ()
@@ -139,6 +142,8 @@ class Manifest:
             found.append("api_level must be an integer")
         if self.category not in CATEGORIES:
             found.append(f"category {self.category!r} is not one of {', '.join(CATEGORIES)}")
+        if icon_problem(self.icon):
+            found.append(icon_problem(self.icon))
         found += _plan_problems(self.plans)
         found += _unique_problems("permission", [p.key for p in self.permissions])
         for perm in self.permissions:

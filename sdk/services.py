@@ -11,11 +11,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, Iterable
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from .files import StoredFile
 from .notifications import Notifications
 
 EXTENSION_KEY = "trialoffice.services"
@@ -38,7 +39,12 @@ class UserRef:
 
 
 class Storage(ABC):
-    """Content-addressed file storage, separate per organization."""
+    """Content-addressed file storage, separate per organization.
+
+    ``put``/``get`` keep bare bytes; ``save``/``info``/``open``/``send`` keep files with their
+    content type (checked by content), size and original name (:mod:`sdk.files`,
+    ``docs/sdk/files.md``). Keys are SHA-256 digests; another organization's key is not found.
+    """
 
     @abstractmethod
     def put(self, data: bytes) -> str:
@@ -51,6 +57,36 @@ class Storage(ABC):
     @abstractmethod
     def exists(self, key: str) -> bool:
         """Whether ``key`` is stored for the current organization."""
+
+    @abstractmethod
+    def save(self, source, *, allowed_types: Iterable[str], filename: str | None = None,
+             max_bytes: int | None = None) -> StoredFile:
+        """Stream an upload (a werkzeug ``FileStorage``, a binary file object or bytes) into the
+        current organization's storage and record its size, type and name for the running tool.
+
+        The upload is read in chunks to a temporary file while it is hashed, never whole into
+        memory. Its type is sniffed from the content (``filename`` or the upload's own name only
+        chooses among text types); it must be one of ``allowed_types``. ``max_bytes`` defaults to
+        the limit the view declares with ``@upload_limit`` (or the platform's). Raises
+        :class:`sdk.files.FileRefused` (with an HTTP ``status``) and keeps nothing when refused.
+        The metadata row is added to the current transaction: commit it with your records.
+        """
+
+    @abstractmethod
+    def open(self, key: str) -> BinaryIO:
+        """A binary stream of the file stored under ``key``; ``KeyError`` when absent."""
+
+    @abstractmethod
+    def info(self, key: str) -> StoredFile:
+        """What :meth:`save` recorded with ``key`` for the running tool; ``KeyError`` when the
+        file was not saved by it in the current organization (or only ``put`` stored it)."""
+
+    @abstractmethod
+    def send(self, key: str, *, as_attachment: bool = True, download_name: str | None = None):
+        """A Flask response streaming the saved file: its stored content type, its length, a
+        ``Content-Disposition`` with the original (or ``download_name``) as a safe RFC 6266
+        filename and ``X-Content-Type-Options: nosniff``. Answers 404 for a key that is not the
+        running tool's file in the current organization."""
 
 
 class Settings(ABC):

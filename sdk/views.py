@@ -2,7 +2,9 @@
 widgets."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 
 PERMISSION_ATTR = "_trialoffice_permission"
 UPLOAD_LIMIT_ATTR = "_trialoffice_upload_limit"
@@ -45,7 +47,10 @@ def declared_upload_limit(view) -> int | None:
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link in the organization's navigation; ``endpoint`` is resolved with ``url_for``."""
+    """A link in the organization's navigation; ``endpoint`` is resolved with ``url_for``.
+
+    ``icon`` names an icon of the platform's set (:data:`sdk.icons.ICON_NAMES`); left empty, the
+    tool's manifest icon is shown."""
 
     label: str
     endpoint: str
@@ -55,8 +60,31 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Widget:
-    """A panel on the organization home page. ``html`` is trusted markup from the tool."""
+    """A panel on the organization home page, rendered by the host from one of the tool's templates.
+
+    ``template`` names a template in the tool's own folder (``"<key>/..."``, ending in ``.html``);
+    the host renders it with autoescape, with ``context`` and the page's globals (``url_for``,
+    ``current_org``, the kit's macros). If the template fails to render, the panel says the tool
+    is unavailable and the failure is counted as the tool's; the page stays up::
+
+        Widget("Site selection", template="site_select/_widget.html", context={"sites": 12}, order=50)
+
+    ``html`` (the second argument) is API level 1 only and deprecated: it is shown as plain text,
+    its tags removed, never as markup. A level-2 tool that passes ``html`` fails like a widget
+    whose template fails.
+    """
 
     title: str
-    html: str
+    html: str | None = None
     order: int = 100
+    _: KW_ONLY
+    template: str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self):
+        if (self.template is None) == (self.html is None):
+            raise ValueError("a Widget names its template (or, at API level 1 only, its html), not both or neither")
+        if self.template is not None and not (isinstance(self.template, str) and self.template.endswith(".html")):
+            raise ValueError(f"a widget's template is an .html file of the tool's folder, not {self.template!r}")
+        if not isinstance(self.context, Mapping):
+            raise ValueError("a widget's context is a mapping of names to values")

@@ -68,7 +68,7 @@ def test_overview_counts(console_app, acme, grant_license, admin_client):
     assert 'data-count="organizations">1<' in page
     assert 'data-count="users">3<' in page
     assert 'data-count="licenses">1<' in page
-    assert "active: 1" in page and "1 tool switches on" in page
+    assert "Active: 1" in page and "1 tool switches on" in page
 
 
 def test_organizations_list_and_detail(console_app, acme, grant_license, admin_client):

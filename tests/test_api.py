@@ -16,11 +16,12 @@ def bearer(token: str) -> dict:
 
 
 def assert_error(response, status: int, error: str | None = None) -> dict:
-    """Every API error is JSON ``{"error": ..., "message": ...}`` with the right status."""
+    """Every API error is JSON ``{"error": ..., "message": ...}`` with the right status; a 422
+    also lists every problem, and the problems of each field (``sdk.forms.InputProblems``)."""
     assert response.status_code == status, response.data
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"error", "message"}
+    assert set(body) == ({"error", "message", "problems", "fields"} if status == 422 else {"error", "message"})
     assert body["message"].strip()
     if error:
         assert body["error"] == error
@@ -81,7 +82,7 @@ def test_catalog_filters_by_category_and_words(client, query, found):
 
 
 def test_catalog_rejects_an_unknown_category_with_a_readable_message(client):
-    body = assert_error(client.get("/api/v1/tools?category=astrology"), 422, "unprocessable_entity")
+    body = assert_error(client.get("/api/v1/tools?category=astrology"), 422, "invalid_input")
     assert "category" in body["message"] and "Must be one of" in body["message"]
 
 
@@ -152,7 +153,7 @@ def test_a_tool_without_free_trial_answers_422(app, client, owner_token):
     no_trial = tuple(dataclasses.replace(p, trial_days=0) for p in record.manifest.plans)
     record.manifest = dataclasses.replace(record.manifest, plans=no_trial)
     body = assert_error(client.post("/api/v1/o/acme/tools/testtool/trial", headers=bearer(owner_token)),
-                        422, "unprocessable_entity")
+                        422, "invalid_input")
     assert "no free trial" in body["message"]
     assert tool_row(client, owner_token)["license_status"] is None
 

@@ -19,10 +19,12 @@ def bearer(token: str) -> dict:
 
 
 def assert_error(response, status: int) -> dict:
-    """An API error: JSON ``{"error", "message"}`` with ``status``."""
+    """An API error: JSON ``{"error", "message"}`` with ``status`` (a 422 lists its ``problems``
+    and ``fields`` too)."""
     assert response.status_code == status, response.data
     body = response.get_json()
-    assert set(body) == {"error", "message"} and body["message"].strip()
+    keys = {"error", "message", "problems", "fields"} if status == 422 else {"error", "message"}
+    assert set(body) == keys and body["message"].strip()
     return body
 
 

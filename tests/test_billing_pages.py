@@ -302,7 +302,7 @@ def test_stripe_direct_purchase_from_the_pages_activates_through_webhooks(stripe
                    what="the webhooks to activate the license")
     assert lic.seats == 4
     page = client.get("/o/acme/billing").get_data(as_text=True)
-    assert "USD 6.00 on" in page and "stripe" in page
+    assert "USD 6.00 on" in page and "(monthly, card)" in page
 
 
 def test_checkout_url_is_where_the_purchase_page_sends_the_user(shop, acme, login_as, monkeypatch):

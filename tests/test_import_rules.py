@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Flask and its own dependencies, pluggy, SQLAlchemy, and packaging for PEP 440 versions.
-SDK_THIRD_PARTY = {"flask", "werkzeug", "click", "jinja2", "markupsafe", "pluggy", "sqlalchemy", "packaging"}
+#: Flask and its own dependencies, pluggy, SQLAlchemy, and packaging for PEP 440 versions;
+#: the kit's chart library (sdk/charts.py: pygal, and CairoSVG for PNGs).
+SDK_THIRD_PARTY = {"flask", "werkzeug", "click", "jinja2", "markupsafe", "pluggy", "sqlalchemy", "packaging", "marshmallow", "flask_wtf", "wtforms",
+                   "pygal", "cairosvg"}
 SDK_TESTING_THIRD_PARTY = SDK_THIRD_PARTY | {"pytest"}
 
 

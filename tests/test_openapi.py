@@ -177,7 +177,9 @@ def test_the_tool_gate_and_the_tools_own_answers_are_documented(doc):
     assert unavailable["$ref"] == "#/components/schemas/ToolUnavailable"
     assert set(doc["components"]["schemas"]["ToolUnavailable"]["properties"]) == {"error", "message", "tool"}
     assert {"201", "409", "422"} <= set(records["post"]["responses"]) and "200" not in records["post"]["responses"]
-    assert records["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["title"]
+    body = records["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/testtool.RecordIn"}
+    assert doc["components"]["schemas"]["testtool.RecordIn"]["properties"]["title"]["maxLength"] == 200
     tool_error = doc["components"]["schemas"]["ToolError"]
     assert set(tool_error["required"]) == {"error", "message"} and tool_error["additionalProperties"] is True
 
@@ -209,7 +211,8 @@ def test_a_smorest_tool_api_is_documented_by_smorest_and_works(smorest_app, supp
     assert response.get_json() == {"title": "Hello"}
     response = client.post("/api/v1/o/acme/smtool/notes", json={"title": ""}, headers=headers)
     assert response.status_code == 422
-    assert set(response.get_json()) == {"error", "message"}
+    assert set(response.get_json()) == {"error", "message", "problems", "fields"}
+    assert response.get_json()["fields"] == {"title": ["title: Length must be between 1 and 50."]}
 
 
 def test_no_documentation_page_loads_assets_from_elsewhere(client):

@@ -58,7 +58,8 @@ def test_every_service_member_is_called_by_a_test(test_sources):
     assert missing == [], "service members no test calls"
 
 
-@pytest.mark.parametrize("page", ["tool-handle", "sharing", "roles", "events", "jobs", "notifications"])
+@pytest.mark.parametrize("page", ["tool-handle", "sharing", "roles", "events", "jobs", "notifications", "forms",
+                                  "tables", "records", "files", "migrations"])
 def test_each_level_two_mechanism_has_a_page_with_a_worked_example(page):
     text = (ROOT / "docs" / "sdk" / f"{page}.md").read_text(encoding="utf-8")
     assert text.startswith("# ") and "```python" in text

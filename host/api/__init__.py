@@ -10,6 +10,7 @@ from .auth import init_bearer_check
 from .base import TrialOfficeApi
 from .common_responses import install_common_responses
 from .docs import ORG_PARAMETER, document_tool_apis
+from .schemas import InvalidInputSchema
 
 API_DESCRIPTION = (
     "The Trial Office API: the tool catalog, each organization's tools and their switches, and "
@@ -46,6 +47,7 @@ def init_api(app: Flask) -> TrialOfficeApi:
     api = TrialOfficeApi(app)
     install_common_responses(api.spec)
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
+    api.spec.components.schema("InvalidInput", schema=InvalidInputSchema)
     api.register_blueprint(catalog_blp)
     api.register_blueprint(org_tools_blp, parameters=[ORG_PARAMETER])
     api.register_blueprint(billing_blp, parameters=[ORG_PARAMETER])

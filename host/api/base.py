@@ -11,6 +11,8 @@ import flask_smorest
 from flask import abort
 from webargs.flaskparser import FlaskParser
 
+from sdk.api_docs import InvalidInput, problems_of
+
 from .schemas import ErrorSchema
 
 REQUEST_LOCATIONS = ("json", "query", "form", "headers", "files", "cookies", "view_args")
@@ -37,9 +39,11 @@ class ReadableParser(FlaskParser):
     """Validation errors become a 422 (or 400) whose message names each bad field."""
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        status = error_status_code or self.DEFAULT_VALIDATION_STATUS
+        if status == 422:  # the platform's 422 shape, as tool endpoints answer it (sdk.api_docs)
+            raise InvalidInput(problems_of(error.messages, by_location=True))
         detail = describe_validation_errors(error.messages)
-        abort(error_status_code or self.DEFAULT_VALIDATION_STATUS,
-              description=f"The request is not valid: {detail}")
+        abort(status, description=f"The request is not valid: {detail}")
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         abort(400, description="The request body is not valid JSON.")

@@ -14,10 +14,10 @@ import logging
 import flask_smorest
 from flask import Flask
 
-from sdk.api_docs import declared_body, declared_responses
+from sdk.api_docs import INVALID_INPUT, declared_body, declared_query, declared_responses
 from sdk.views import required_permission
 
-from .schemas import ErrorSchema, ToolErrorSchema, ToolUnavailableSchema
+from .schemas import ErrorSchema, InvalidInputSchema, ToolErrorSchema, ToolUnavailableSchema
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 ORG_PARAMETER = {"in": "path", "name": "org", "required": True, "schema": {"type": "string"},
@@ -52,21 +52,73 @@ def _document_tool(api, app: Flask, name: str, manifest) -> None:
         app.extensions["flask-smorest"]["blp_name_to_api"][name] = api
         blueprint.register_views_in_doc(api, app, api.spec, name=name, parameters=[ORG_PARAMETER])
     else:
-        _document_rules(api, app, name, manifest.name)
+        _document_rules(api, app, name, manifest)
 
 
-def _document_rules(api, app: Flask, blueprint_name: str, tag: str) -> None:
+def _document_rules(api, app: Flask, blueprint_name: str, manifest) -> None:
+    components = ToolComponents(api.spec, manifest.key)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.endpoint.startswith(blueprint_name + "."):
             continue
         view = app.view_functions[rule.endpoint]
-        operation = _operation(view, rule.endpoint, tag)
+        operation = _operation(view, rule.endpoint, manifest.name, components)
         methods = sorted((rule.methods or set()) - IGNORED_METHODS)
         api.spec.path(rule=rule, operations={m.lower(): operation for m in methods},
                       parameters=[ORG_PARAMETER])
 
 
-def _operation(view, endpoint: str, tag: str) -> dict:
+class ToolComponents:
+    """A tool's marshmallow schemas as document components named ``<tool key>.<Name>``.
+
+    Nested schemas are registered first, under the tool's prefix too, so that apispec refers to
+    them instead of inventing its own names (which collide across tools)."""
+
+    def __init__(self, spec, key: str):
+        self.spec, self.key = spec, key
+
+    def ref(self, schema) -> dict:
+        """A JSON Schema ``dict`` as it is; a marshmallow schema as a reference to its component."""
+        if isinstance(schema, dict):
+            return schema
+        instance = schema() if isinstance(schema, type) else schema
+        return {"$ref": f"#/components/schemas/{self._register(instance)}"}
+
+    def _register(self, instance) -> str:
+        cls = type(instance)
+        names = self.spec.__dict__.setdefault("_trialoffice_tool_schemas", {})
+        if cls in names:
+            return names[cls]
+        bare = cls.__name__.removesuffix("Schema") or cls.__name__
+        name, n = f"{self.key}.{bare}", 2
+        while name in self.spec.components.schemas:
+            name, n = f"{self.key}.{bare}{n}", n + 1
+        names[cls] = name
+        for nested in _nested(instance):
+            self._register(nested)
+        self.spec.components.schema(name, schema=cls)
+        return name
+
+
+def _nested(instance):
+    from marshmallow import fields
+
+    def inner(field):
+        if isinstance(field, fields.Nested):
+            yield field.schema
+        elif isinstance(field, fields.List):
+            yield from inner(field.inner)
+        elif isinstance(field, fields.Tuple):
+            for item in field.tuple_fields:
+                yield from inner(item)
+        elif isinstance(field, fields.Dict) and field.value_field is not None:
+            yield from inner(field.value_field)
+
+    for field in instance.fields.values():
+        for nested in inner(field):
+            yield nested
+
+
+def _operation(view, endpoint: str, tag: str, components: ToolComponents) -> dict:
     doc = inspect.cleandoc(view.__doc__ or "")
     summary, _, description = doc.partition("\n")
     if not summary:
@@ -74,18 +126,23 @@ def _operation(view, endpoint: str, tag: str) -> dict:
     permission = required_permission(view)
     if permission:
         description = f"{description}\n\nNeeds the tool permission `{permission}`.".strip()
-    operation = {"tags": [tag], "summary": summary.strip(), "responses": _responses(view, permission)}
+    body, query = declared_body(view), declared_query(view)
+    checked = query is not None or (body is not None and body.checked)
+    operation = {"tags": [tag], "summary": summary.strip(),
+                 "responses": _responses(view, permission, components, checked)}
     if description.strip():
         operation["description"] = description.strip()
-    body = declared_body(view)
     if body is not None:
-        operation["requestBody"] = {"required": body.required, "content": {body.media_type: {"schema": body.schema}}}
+        operation["requestBody"] = {"required": body.required,
+                                    "content": {body.media_type: {"schema": components.ref(body.schema)}}}
+    if query is not None:
+        operation["parameters"] = [{"in": "query", "schema": query}]
     return operation
 
 
-def _responses(view, permission: str | None) -> dict:
+def _responses(view, permission: str | None, components: ToolComponents, checked: bool) -> dict:
     """The gate's answers, then the tool's own (:func:`sdk.api_docs.responds`); 200 if it
-    declares no success."""
+    declares no success; 422 in the platform's shape if the helper checks the input."""
     responses = {}
     for code, (text, schema) in GATE_ANSWERS.items():
         if code == 403 and permission:
@@ -94,12 +151,18 @@ def _responses(view, permission: str | None) -> dict:
     declared = declared_responses(view)
     if not any(200 <= code < 300 for code in declared):
         responses["200"] = {"description": "Success; the body is the tool's JSON"}
+    if checked:
+        responses["422"] = {"description": INVALID_INPUT,
+                            "content": {"application/json": {"schema": InvalidInputSchema}}}
     for code, answer in sorted(declared.items()):
-        if code >= 400:
+        if code == 422:
+            responses["422"] = {"description": answer.description,
+                                "content": {"application/json": {"schema": InvalidInputSchema}}}
+        elif code >= 400:
             responses[str(code)] = {"description": answer.description,
                                     "content": {"application/json": {"schema": ToolErrorSchema}}}
         else:
             responses[str(code)] = {"description": answer.description}
             if answer.schema is not None:
-                responses[str(code)]["content"] = {"application/json": {"schema": answer.schema}}
+                responses[str(code)]["content"] = {"application/json": {"schema": components.ref(answer.schema)}}
     return responses

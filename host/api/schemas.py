@@ -14,6 +14,19 @@ class ErrorSchema(Schema):
     message = fields.String(required=True, metadata={"description": "What went wrong, for people"})
 
 
+class InvalidInputSchema(Schema):
+    """Every 422 of the API, the host's and the tools' (``sdk.forms.InputProblems.as_json``):
+    input that does not validate, every problem listed, nothing saved."""
+
+    error = fields.String(required=True, metadata={"description": "invalid_input"})
+    message = fields.String(required=True, metadata={"description": "Every problem, joined"})
+    problems = fields.List(fields.String(), required=True, metadata={"description": "Every problem, "
+                                                                                     "for people"})
+    fields_ = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                          data_key="fields", metadata={"description": "The problems of each field, by "
+                                                                      "its name (a dotted path when nested)"})
+
+
 class ToolUnavailableSchema(Schema):
     """The gate's 402: the organization holds no license for the tool, or switched it off."""
 

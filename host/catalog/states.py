@@ -10,15 +10,7 @@ from sdk.models import utcnow
 
 from ..licensing import trial_days
 from ..runtime.toolstate import ToolState
-
-STATUS_LABELS = {
-    None: "Not licensed",
-    "trialing": "Free trial",
-    "active": "Active",
-    "grace": "Grace period",
-    "lapsed": "Lapsed",
-    "suspended": "Suspended",
-}
+from ..words import status_word
 
 
 @dataclass(frozen=True)
@@ -39,7 +31,7 @@ class ToolRow:
     def status_label(self) -> str:
         if self.state.license_status == "trialing" and self.status == "lapsed":
             return "Trial ended"
-        return STATUS_LABELS.get(self.status, self.status or "")
+        return status_word(self.status, "license")
 
     @property
     def licensed(self) -> bool:

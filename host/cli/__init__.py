@@ -14,6 +14,7 @@ from .db import db_group
 from .demo import demo_command
 from .licenses import licenses_group
 from .orgs import orgs_group
+from .plugin_author import plugin_group
 from .plugins import plugins_group
 from .serve import run_command
 from .tokens import tokens_group
@@ -34,7 +35,7 @@ def cli():
 
 for command in (db_group, admin_group, users_group, orgs_group, demo_command, plugins_group,
                 tokens_group, run_command, tools_group, audit_group, licenses_group, billing_group,
-                worker_command):
+                worker_command, plugin_group):
     cli.add_command(command)
 
 

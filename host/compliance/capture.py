@@ -41,6 +41,15 @@ def _changes(obj, spec, action: str) -> dict:
             new = history.added[0] if history.added else None
             if old != new:
                 changes[key] = [to_jsonable(old), to_jsonable(new)]
+    return _with_currencies(obj, spec, changes)
+
+
+def _with_currencies(obj, spec, changes: dict) -> dict:
+    """A changed amount keeps its currency beside it (unchanged), so the trail can show money."""
+    for key, source in spec.money.items():
+        if key in changes and source not in changes and source in inspect(obj).mapper.column_attrs:
+            value = to_jsonable(getattr(obj, source))
+            changes[source] = [value, value]
     return changes
 
 

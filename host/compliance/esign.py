@@ -32,7 +32,11 @@ def signed_content_hash(record) -> str:
     spec = audit_spec(record)
     columns = spec.signed_fields or [a.key for a in inspect(record).mapper.column_attrs
                                      if a.key not in spec.exclude]
-    return sha256_hex(canonical_json({name: to_jsonable(getattr(record, name)) for name in columns}))
+    content = {name: to_jsonable(getattr(record, name)) for name in columns}
+    extra = getattr(record, "signed_content", None)
+    if callable(extra):  # what the signature covers beyond the row: its child rows
+        content["signed_content"] = extra()
+    return sha256_hex(canonical_json(content))
 
 
 def binding_hash(sig: Signature) -> str:

@@ -1,26 +1,30 @@
 """Audit trail exports: CSV (one row per changed field, text that a spreadsheet would run as a
-formula quoted) and a printable PDF report."""
+formula quoted) and a printable PDF report, both as the trail page shows them: the acting user by
+name, times in the reader's zone, fields by their labels, money as money."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
 
-from .queries import change_rows
+from .presentation import present
 
-CSV_HEADER = ["organization", "sequence", "time_utc", "actor_type", "actor", "tool", "entity_type",
-              "entity_id", "action", "field", "old_value", "new_value", "reason", "request_id", "hash"]
+CSV_HEADER = ["organization", "sequence", "time_utc", "time_local", "actor_type", "actor", "actor_name",
+              "tool", "record", "entity_type", "entity_id", "action", "field", "field_label", "old_value",
+              "new_value", "reason", "request_id", "hash"]
 _FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                     "/usr/share/fonts/dejavu/DejaVuSans.ttf")
 
 
 def csv_rows(entries, org_slugs: dict):
     """One CSV row per changed field, in :data:`CSV_HEADER` order (written by ``sdk.csv_export``)."""
-    for e in entries:
-        for field, old, new in change_rows(e):
-            yield [org_slugs.get(e.org_id, "platform"), e.seq, e.at.isoformat(), e.actor_type, e.actor_label,
-                   e.tool, e.entity_type, e.entity_id, e.action, field, old, new, e.reason or "",
-                   e.request_id or "", e.hash]
+    for v in present(entries):
+        e = v.entry
+        for change in v.changes or [None]:
+            field = (change.key, change.label, change.old, change.new) if change else ("", "", "", "")
+            yield [org_slugs.get(e.org_id, "platform"), e.seq, e.at.isoformat(), v.when, e.actor_type,
+                   e.actor_label, v.who, e.tool, v.record_label, e.entity_type, e.entity_id, v.action_label,
+                   *field, e.reason or "", e.request_id or "", e.hash]
 
 
 def pdf_report(entries, *, title: str, subtitle_lines: list[str]) -> bytes:
@@ -45,11 +49,12 @@ def pdf_report(entries, *, title: str, subtitle_lines: list[str]) -> bytes:
     widths = (12, 34, 48, 20, 34, 16, 48, 48, 17)
     heading = FontFace(emphasis="", fill_color=(225, 232, 240))
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, headings_style=heading) as table:
-        table.row([clean(h) for h in ("#", "Time (UTC)", "Actor", "Tool", "Record", "Action",
+        table.row([clean(h) for h in ("#", "Time", "Actor", "Tool", "Record", "Action",
                                       "Field: old -> new", "Reason", "Hash")])
-        for e in entries:
-            changes = "\n".join(f"{f}: {o or '-'} -> {n or '-'}" for f, o, n in change_rows(e) if f)
-            table.row([clean(v) for v in (str(e.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor_label,
-                                          e.tool, f"{e.entity_type} {e.entity_id}", e.action, changes,
-                                          e.reason or "", e.hash[:12])])
+        for v in present(entries):
+            e = v.entry
+            who = f"{v.who} <{v.who_email}>" if v.who_email and v.who_email != v.who else v.who
+            changes = "\n".join(f"{c.label}: {c.old} -> {c.new}" for c in v.changes)
+            table.row([clean(x) for x in (str(e.seq), v.when, who, e.tool, v.record_label, v.action_label,
+                                          changes, e.reason or "", e.hash[:12])])
     return bytes(pdf.output())

@@ -84,11 +84,3 @@ def tools_query(filters: AuditFilters, *, all_orgs: bool = False):
         query = query.where(AuditEntry.org_id == filters.org_id)
     return query.order_by(AuditEntry.tool)
 
-
-def change_rows(entry: AuditEntry):
-    """One (field, old, new) triple per changed field, or a single empty one."""
-    changes = entry.changes or {}
-    if not changes:
-        return [("", "", "")]
-    return [(field, "" if pair[0] is None else str(pair[0]), "" if pair[1] is None else str(pair[1]))
-            for field, pair in changes.items()]

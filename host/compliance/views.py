@@ -14,7 +14,8 @@ from ..db import db_session, get_db
 from ..models import Organization
 from ..orgctx import org_member_required
 from .exports import CSV_HEADER, csv_rows, pdf_report
-from .queries import PAGE_SIZE, AuditFilters, FilterError, change_rows, filtered_query, tools_query
+from .presentation import present
+from .queries import PAGE_SIZE, AuditFilters, FilterError, filtered_query, tools_query
 from .verify import verify_trail
 
 bp = Blueprint("audit", __name__)
@@ -48,9 +49,9 @@ def _page(filters: AuditFilters, all_orgs: bool, template_args: dict):
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     rows = db_session().scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     tools = db_session().scalars(tools_query(filters, all_orgs=all_orgs)).all()
-    return render_template("compliance/audit.html", entries=rows, filters=filters, page=page,
-                           pages=pages, total=total, tools=tools,
-                           change_rows=change_rows, slugs=_slugs() if all_orgs else {}, **template_args)
+    return render_template("compliance/audit.html", entries=rows, views=present(rows), filters=filters,
+                           page=page, pages=pages, total=total, tools=tools,
+                           slugs=_slugs() if all_orgs else {}, **template_args)
 
 
 def _csv(filters: AuditFilters, all_orgs: bool, name: str) -> Response:

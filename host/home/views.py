@@ -5,11 +5,10 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from sdk.services import UserRef
-from sdk.views import Widget
 
 from ..orgctx import org_member_required, org_ref
-from ..runtime.dispatch import call_each
 from ..templating import serving_tools, user_orgs
+from .widgets import dashboard_panels
 
 bp = Blueprint("home", __name__)
 
@@ -39,15 +38,5 @@ def org_home():
     org = g.org
     user = UserRef(current_user.id, current_user.email, current_user.name, current_user.timezone)
     registry = current_app.extensions["trialoffice.registry"]
-    panels = []
-    for result in call_each(registry, "dashboard_widgets", serving_tools(), org_id=org.id,
-                            item_type=Widget, org=org_ref(org), user=user):
-        manifest = registry.manifest(result.key)
-        if not result.ok:
-            panels.append({"tool": result.key, "title": manifest.name, "error": True, "order": 999})
-            continue
-        for widget in result.value or []:
-            panels.append({"tool": result.key, "title": widget.title, "html": widget.html,
-                           "order": widget.order, "error": False})
-    panels.sort(key=lambda p: (p["order"], p["title"]))
+    panels = dashboard_panels(registry, serving_tools(), org, org_ref(org), user)
     return render_template("home/org_home.html", panels=panels)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts_service import AccountError, create_user
 from ..auth.forms import field, secret_field
 from ..auth.passwords import MIN_PASSWORD_LENGTH
+from ..compliance.actor import acting_as
 from ..db import db_session
 from ..models import Invitation, User
 from ..notifications.platform import send_invitation
@@ -119,7 +120,8 @@ def invitation_signup(token: str):
     name = field("name")
     session = db_session()
     try:
-        user = create_user(session, email=invitation.email, password=secret_field("password"), name=name)
+        with acting_as("user", None, invitation.email):  # the account is the invitee's own doing
+            user = create_user(session, email=invitation.email, password=secret_field("password"), name=name)
         accept_invitation(session, invitation, user)
         session.commit()
     except AccountError as exc:

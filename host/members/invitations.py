@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sdk.models import utcnow
 
 from ..accounts_service import AccountError, normalize_email, valid_email
+from ..compliance.actor import acting_as
 from ..models import ROLES, Invitation, Membership, Organization, User
 from .errors import AlreadyMember, InvitationGone, InvitationNotFound, MembershipError, NotAllowed
 
@@ -111,15 +112,19 @@ def check_can_accept(session, invitation: Invitation, user: User) -> None:
 
 
 def accept_invitation(session, invitation: Invitation, user: User) -> Membership:
-    """Make ``user`` a member with the invited role; the invitation is used up."""
+    """Make ``user`` a member with the invited role; the invitation is used up.
+
+    The audit trail records both changes as done by ``user``, who accepts, whether or not the
+    request was signed in yet (an invitation answered with a new account is not)."""
     check_can_accept(session, invitation, user)
-    claimed = session.scalar(select(Invitation).where(
-        Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()).with_for_update(of=Invitation))
-    if claimed is None:
-        raise InvitationGone("This invitation link has just been used or withdrawn.")
-    claimed.accepted_at = utcnow()
-    membership = Membership(org_id=invitation.org_id, user_id=user.id, role=invitation.role)
-    session.add(membership)
-    session.flush()
+    with acting_as("user", str(user.id), user.email):
+        claimed = session.scalar(select(Invitation).where(
+            Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()).with_for_update(of=Invitation))
+        if claimed is None:
+            raise InvitationGone("This invitation link has just been used or withdrawn.")
+        claimed.accepted_at = utcnow()
+        membership = Membership(org_id=invitation.org_id, user_id=user.id, role=invitation.role)
+        session.add(membership)
+        session.flush()
     return membership

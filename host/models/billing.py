@@ -100,7 +100,8 @@ class Subscription(TenantMixin, TimestampMixin, Base):
         return self.ended_at is None and self.status not in ("canceled", "incomplete_expired")
 
 
-@audited("host", entity_type="invoice", reason_required=False, exclude=("updated_at",))
+@audited("host", entity_type="invoice", reason_required=False, exclude=("updated_at",),
+         money={"amount_due": "currency", "amount_paid": "currency", "amount_refunded": "currency"})
 class Invoice(TenantMixin, TimestampMixin, Base):
     """A bill for one period of one subscription: issued by the manual backend or mirrored from Stripe."""
 

@@ -21,6 +21,24 @@
       var source = document.getElementById(this.getAttribute("data-copy-from"));
       if (source && navigator.clipboard) { navigator.clipboard.writeText(source.value); }
     });
+    // <button data-dialog-open="dialog-id">: opens that <dialog> as a modal (the sign dialog).
+    on("[data-dialog-open]", "click", function () {
+      var dialog = document.getElementById(this.getAttribute("data-dialog-open"));
+      if (dialog && dialog.showModal) { dialog.showModal(); }
+    });
+    // <button data-dialog-close> inside a <dialog>: closes it.
+    on("[data-dialog-close]", "click", function () {
+      var dialog = this.closest("dialog");
+      if (dialog) { dialog.close(); }
+    });
+    // <col data-width="8rem">: the kit's table column widths (no inline style under the CSP).
+    document.querySelectorAll("col[data-width]").forEach(function (col) {
+      if (/^[0-9.]+(rem|em|px|%)$/.test(col.getAttribute("data-width"))) { col.style.width = col.getAttribute("data-width"); }
+    });
+    // <dialog data-open-on-load>: shown at once (a refused signing comes back with its message).
+    document.querySelectorAll("dialog[data-open-on-load]").forEach(function (dialog) {
+      if (dialog.showModal && !dialog.open) { dialog.showModal(); }
+    });
   }
 
   if (document.readyState === "loading") {

@@ -5,7 +5,7 @@ JSON API in ``api``, use cases in ``services``, the scoring itself in ``domain``
 """
 from pathlib import Path
 
-from sdk import Manifest, NavItem, Permission, Plan, Role, SettingField, Widget, hookimpl
+from sdk import Manifest, NavItem, Permission, Plan, Role, SettingField, hookimpl
 
 manifest = Manifest(
     key="site_select",
@@ -71,9 +71,9 @@ def navigation_items(org, user):
 
 @hookimpl
 def dashboard_widgets(org, user):
-    from .services.overview import widget_html
+    from .services.overview import widget
 
-    return [Widget("Site selection", widget_html(), order=50)]
+    return [widget()]
 
 
 @hookimpl

@@ -1,15 +1,17 @@
 """site_select's JSON API, mounted by the host at ``/api/v1/o/<org>/site_select/``.
 
-Errors are JSON: ``{"error": "invalid_input", "message": ..., "problems": [...]}`` with 422 for
-input that does not validate and 400 for a body that is not a JSON object; nothing is saved.
+Every endpoint declares its bodies with marshmallow schemas (``api_schemas``, through
+``sdk.api_docs``), which check the input's shape before the view runs; the services judge the
+values. Either way a refusal is the platform's 422, ``{"error": "invalid_input", "message",
+"problems": [...], "fields": {...}}``, and nothing is saved; a body that is not JSON is a 400.
 """
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
 from sdk import requires_permission, tool, upload_limit
-from sdk.api_docs import responds, takes_body
-from sdk.numbers import NumberError, row_id, whole_number
+from sdk.api_docs import responds, takes_body, takes_query
+from sdk.numbers import NumberError, whole_number
 
 from . import api_schemas as schemas
 from .serializers import batch_json, forecast_json, scored_json, shortlist_json, site_json
@@ -32,14 +34,9 @@ INVALID = "The input does not validate; `problems` lists every reason and nothin
 @api.errorhandler(SiteSelectError)
 def invalid_input(exc: SiteSelectError):
     tool().db_session().rollback()
+    if exc.status == 422:  # the platform's 422, as the schemas' own refusals answer it
+        return jsonify(exc.as_json()), 422
     return jsonify(error=exc.code, message=str(exc), problems=exc.problems), exc.status
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400, "Send a JSON object (Content-Type: application/json).")
-    return body
 
 
 def _found(value):
@@ -59,9 +56,10 @@ def _weights(body: dict):
 
 @api.post("/rank")
 @requires_permission("rank")
-@takes_body(schemas.RANK)
+@takes_body(schemas.RankIn)
+@responds(200, "The ranked sites and the forecast of the shortlist", schema=schemas.Ranking)
 @responds(422, INVALID)
-def rank_sites():
+def rank_sites(body: dict):
     """Rank the organization's sites for a trial spec
 
     Body: therapeutic_area, target_enrollment (required); condition, phase, countries [..],
@@ -69,7 +67,6 @@ def rank_sites():
     shortlist_size, weights {name: number} or preset (name), limit. Returns the ranked sites with
     score, components, contributions and reasons, and the forecast of the top shortlist_size.
     """
-    body = _body()
     spec = parse_spec(body, default_size=tool().settings.get("shortlist_size"))
     weights = _weights(body)
     try:
@@ -86,32 +83,34 @@ def rank_sites():
 
 @api.get("/sites")
 @requires_permission("view")
-def list_sites():
+@takes_query(schemas.SitesQuery)
+@responds(200, "One page of the site master", schema=schemas.SiteList)
+def list_sites(query: dict):
     """List the site master (filters: country, area, network, q; page)"""
-    page = site_master.directory(site_master.SiteFilters.from_args(request.args))
+    page = site_master.directory(site_master.SiteFilters.from_args(query))
     return jsonify(sites=[site_json(s) for s in page.sites], total=page.total, page=page.page, pages=page.pages)
 
 
 @api.post("/sites")
 @requires_permission("manage_sites")
-@takes_body(schemas.SITE)
-@responds(201, "The site, added to the site master")
+@takes_body(schemas.SiteIn)
+@responds(201, "The site, added to the site master", schema=schemas.SiteAdded)
 @responds(422, INVALID)
-def create_site():
+def create_site(body: dict):
     """Add a site: name, country (ISO code or name), city, lat, lon, therapeutic_areas, ..."""
-    site = site_master.create_site(_body())
+    site = site_master.create_site(body)
     tool().db_session().commit()
     return jsonify(site=site_json(site)), 201
 
 
 @api.post("/sites/<int:site_id>/history")
 @requires_permission("manage_sites")
-@takes_body(schemas.HISTORY)
-@responds(201, "The history entry, recorded")
+@takes_body(schemas.HistoryIn)
+@responds(201, "The history entry, recorded", schema=schemas.HistoryAdded)
 @responds(422, INVALID)
-def add_history(site_id: int):
+def add_history(site_id: int, body: dict):
     """Record a site's part in a trial by hand (source "manual")"""
-    row = add_manual_history(_found(site_master.get_site(site_id)), _body())
+    row = add_manual_history(_found(site_master.get_site(site_id)), body)
     tool().db_session().commit()
     return jsonify(id=row.id, site_id=row.site_id, trial_ref=row.trial_ref, source=row.source), 201
 
@@ -122,7 +121,7 @@ def add_history(site_id: int):
 @takes_body(schemas.IMPORT, media_type="multipart/form-data")
 @responds(202, "The import job, started: follow `status_url` (the Location) until it succeeded (its "
               "result's `data.batch_id` is the import batch) or failed (`error` says why)",
-          schema=schemas.JOB_STARTED)
+          schema=schemas.JobStarted)
 @responds(422, "No AACT file, or a file that cannot be read or lacks a required column; nothing is imported")
 def upload_import():
     """Import AACT-layout files (multipart field "files") in a background job"""
@@ -134,6 +133,7 @@ def upload_import():
 
 @api.get("/imports/<int:batch_id>")
 @requires_permission("import")
+@responds(200, "The import batch", schema=schemas.ImportBatchOut)
 def show_import(batch_id: int):
     """One import batch with its counts and every rejected row"""
     return jsonify(batch=batch_json(_found(get_batch(batch_id))))
@@ -141,6 +141,7 @@ def show_import(batch_id: int):
 
 @api.get("/presets")
 @requires_permission("view")
+@responds(200, "The presets, by name", schema=schemas.PresetList)
 def presets():
     """The saved weight presets"""
     return jsonify(presets=[{"id": p.id, "name": p.name, "weights": p.weights} for p in list_presets()])
@@ -148,15 +149,14 @@ def presets():
 
 @api.post("/presets")
 @requires_permission("rank")
-@takes_body(schemas.PRESET)
-@responds(201, "The preset, saved")
+@takes_body(schemas.PresetIn)
+@responds(201, "The preset, saved", schema=schemas.Preset)
 @responds(403, "A preset of that name exists and belongs to another member (only they, or a holder of "
                "manage_all, replace it)")
 @responds(422, INVALID)
-def put_preset():
+def put_preset(body: dict):
     """Save a weight preset: {"name": ..., "weights": {...}} (replaces one of the same name that
     the caller made, or any with manage_all)"""
-    body = _body()
     preset = save_preset(str(body.get("name") or ""), parse_weights(body))
     tool().db_session().commit()
     return jsonify(id=preset.id, name=preset.name, weights=preset.weights), 201
@@ -164,6 +164,7 @@ def put_preset():
 
 @api.get("/shortlists")
 @requires_permission("view")
+@responds(200, "The shortlists, newest first", schema=schemas.ShortlistList)
 def shortlists():
     """The organization's shortlists"""
     return jsonify(shortlists=[shortlist_json(s) for s in shortlist_service.list_shortlists()])
@@ -171,17 +172,13 @@ def shortlists():
 
 @api.post("/shortlists")
 @requires_permission("rank")
-@takes_body(schemas.SHORTLIST)
-@responds(201, "The shortlist, saved")
+@takes_body(schemas.ShortlistIn)
+@responds(201, "The shortlist, saved", schema=schemas.ShortlistOut)
 @responds(422, INVALID)
-def create_shortlist():
+def create_shortlist(body: dict):
     """Save a shortlist: {"name", "trial_ref", "spec": {...trial spec, weights}, "site_ids": [...]}"""
-    body = _body()
-    spec_data = body.get("spec") if isinstance(body.get("spec"), dict) else {}
+    spec_data, ids = body["spec"], body["site_ids"]
     spec, weights = parse_spec(spec_data), parse_weights(spec_data)
-    ids = body.get("site_ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int) and row_id(i) is not None for i in ids):
-        raise SiteSelectError("site_ids must be a list of site ids")
     shortlist = shortlist_service.create_shortlist(
         str(body.get("name") or ""), spec_to_dict(spec, weights, title=str(spec_data.get("title") or "")[:300]),
         ids, trial_ref=str(body.get("trial_ref") or ""))
@@ -191,6 +188,7 @@ def create_shortlist():
 
 @api.get("/shortlists/<int:shortlist_id>")
 @requires_permission("view")
+@responds(200, "The shortlist, its sites scored again, and its forecast", schema=schemas.ShortlistEvaluation)
 def show_shortlist(shortlist_id: int):
     """A shortlist with its sites scored again and its enrollment forecast"""
     evaluation = evaluate_shortlist(_found(shortlist_service.get_shortlist(shortlist_id)))
@@ -201,8 +199,10 @@ def show_shortlist(shortlist_id: int):
 
 @api.post("/shortlists/<int:shortlist_id>/hand-off")
 @requires_permission("rank")
+@takes_body(schemas.HandOffIn, required=False)
+@responds(200, "The shortlist, handed off", schema=schemas.ShortlistOut)
 @responds(422, "Project planning (pmcp) is not enabled, or the shortlist was handed off already")
-def hand_off(shortlist_id: int):
+def hand_off(shortlist_id: int, body: dict):
     """Hand the shortlist to project planning (pmcp must be enabled): emits activation_requested"""
     shortlist = _found(shortlist_service.get_shortlist(shortlist_id))
     shortlist_service.hand_off(shortlist, evaluate_shortlist(shortlist).rates)

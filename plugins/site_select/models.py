@@ -95,7 +95,11 @@ class WeightPreset(TenantMixin, TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(Integer)
 
 
-@audited(TOOL, entity_type="shortlist", reason_required=False)
+@audited(TOOL, entity_type="shortlist", reason_required=False, meanings=("approved",),
+         sign_permission="rank", labels={"name": "Shortlist name", "trial_ref": "Trial reference",
+                                         "spec": "Trial specification and weights",
+                                         "handed_off_at": "Handed to project planning",
+                                         "created_by_id": "Created by (user id)"})
 class Shortlist(TenantMixin, TimestampMixin, Base):
     """Sites picked for one trial, with the trial spec they were ranked for."""
 
@@ -112,6 +116,10 @@ class Shortlist(TenantMixin, TimestampMixin, Base):
 
     entries = relationship("ShortlistEntry", back_populates="shortlist", lazy="selectin",
                            order_by="ShortlistEntry.position", cascade="all, delete-orphan")
+
+    def signed_content(self) -> dict:
+        """An approval covers the sites on the list too: removing one makes it stale."""
+        return {"sites": [entry.site_id for entry in self.entries]}
 
 
 @audited(TOOL, entity_type="shortlist_entry", reason_required=False)

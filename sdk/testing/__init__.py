@@ -16,6 +16,7 @@ CSRF protection stays on in the harness: post forms through :func:`submit_form`,
 :func:`post_with_token` posts where no page offers the form (a refused action, a forged id).
 """
 from .forms import csrf_token, page_forms, post_with_token, submit_form
+from .records import sign_record
 from .support import TestingSupport
 
-__all__ = ["TestingSupport", "csrf_token", "page_forms", "post_with_token", "submit_form"]
+__all__ = ["TestingSupport", "csrf_token", "page_forms", "post_with_token", "sign_record", "submit_form"]

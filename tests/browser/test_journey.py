@@ -104,7 +104,7 @@ def read_the_audit_trail(browser_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
     table = page.locator("table.audit-table")
     expect(table).to_contain_text("free trial started")
-    expect(table).to_contain_text("tool_switch")
+    expect(table).to_contain_text("Tool switch")  # the record type by its label, not its code
     expect(table).to_contain_text("UTC")
     browser_page.screenshot("10-audit-trail.png")
 

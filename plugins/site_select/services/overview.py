@@ -1,11 +1,9 @@
 """The dashboard widget: how big the site master is, with links to rank and import."""
 from __future__ import annotations
 
-from flask import url_for
-from markupsafe import Markup
 from sqlalchemy import func, select
 
-from sdk import tool
+from sdk import Widget, tool
 
 from ..models import Shortlist, Site, TrialHistory
 
@@ -17,10 +15,6 @@ def counts() -> dict[str, int]:
             "shortlists": session.scalar(select(func.count(Shortlist.id))) or 0}
 
 
-def widget_html() -> str:
-    numbers = counts()
-    return Markup(
-        '<p>{sites:,} sites, {history:,} trial records, {shortlists} shortlists.</p>'
-        '<p><a class="button" href="{rank}">Rank sites for a trial</a> '
-        '<a class="button secondary" href="{directory}">Site directory</a></p>'
-    ).format(rank=url_for("site_select.rank_form"), directory=url_for("site_select.directory"), **numbers)
+def widget() -> Widget:
+    """The home page's panel, rendered by the host from ``site_select/_widget.html``."""
+    return Widget("Site selection", template="site_select/_widget.html", context={"counts": counts()}, order=50)

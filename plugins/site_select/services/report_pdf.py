@@ -1,20 +1,28 @@
 """The feasibility report of a shortlist as PDF (fpdf2): the trial spec, the forecast, a summary
-table and two simple charts (score per site, expected cumulative enrollment against target).
-No map. Core PDF fonts cover Latin-1 only, so other characters print as "?"."""
+table and two charts drawn by the SDK's chart kit, as on the pages (score per site, expected
+cumulative enrollment against target). No map. Core PDF fonts cover Latin-1 only, so other
+characters print as "?"."""
 from __future__ import annotations
+
+import io
+import logging
 
 from fpdf import FPDF
 
 from sdk import utcnow
+from sdk.charts import Chart
 
+from .. import charts
 from ..domain import WEIGHT_NAMES
 from .evaluation import ShortlistEvaluation
 
 TABLE_COLUMNS = (("#", 8), ("Site", 62), ("Country", 16), ("City", 30), ("Score", 16),
                  ("Per month", 18), ("Start-up d", 18), ("Trials", 12))
-BAR_COLOR = (46, 110, 158)
-TARGET_COLOR = (190, 60, 50)
-MAX_BARS = 25
+#: charts span the text width of an A4 page, and a long bar chart is narrowed to fit this height
+CHART_WIDTH_MM, CHART_HEIGHT_MM = 170, 150
+
+
+log = logging.getLogger(__name__)
 
 
 def _latin1(text) -> str:
@@ -71,52 +79,22 @@ def _table(pdf: FPDF, evaluation: ShortlistEvaluation) -> None:
         pdf.ln()
 
 
-def _score_bars(pdf: FPDF, evaluation: ShortlistEvaluation) -> None:
-    items = evaluation.scored[:MAX_BARS]
+def _chart(pdf: FPDF, chart: Chart) -> None:
+    """A chart of the page, the same drawing (``sdk.charts``) as a PNG across the text width."""
     pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 8, "Score per site (0-100)", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 7)
-    left, label_width, bar_width, row = pdf.l_margin, 60, 110, 5
-    for item in items:
-        y = pdf.get_y()
-        pdf.set_xy(left, y)
-        pdf.cell(label_width, row, _fit(pdf, item.site.name, label_width))
-        pdf.set_fill_color(*BAR_COLOR)
-        pdf.rect(left + label_width, y + 1, max(bar_width * item.score / 100, 0.3), row - 2, style="F")
-        pdf.set_xy(left + label_width + bar_width + 2, y)
-        pdf.cell(15, row, f"{item.score:.1f}")
-        pdf.set_y(y + row)
-
-
-def _curve_chart(pdf: FPDF, evaluation: ShortlistEvaluation) -> None:
-    curve = evaluation.curve
-    target = (evaluation.shortlist.spec or {}).get("target_enrollment") or 0
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 8, "Expected cumulative enrollment by month", new_x="LMARGIN", new_y="NEXT")
-    if not curve:
+    pdf.cell(0, 8, _latin1(chart.title), new_x="LMARGIN", new_y="NEXT")
+    try:
+        drawing = None if chart.is_empty else chart.png()
+    except OSError:  # CairoSVG found no libcairo on this machine: the report keeps the numbers
+        log.warning("no libcairo: the PDF shows %r as text (install Debian's libcairo2)", chart.title)
+        drawing = None
+    if drawing is None:
         pdf.set_font("Helvetica", "", 9)
-        pdf.cell(0, 6, "No forecast: the shortlist has no enrollment history.", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, _latin1(chart.summary), new_x="LMARGIN", new_y="NEXT")
         return
-    x0, y0, width, height = pdf.l_margin + 10, pdf.get_y() + 2, 160, 60
-    top = max(max(v for _, v in curve), target, 1)
-    months = max(len(curve), 1)
-    pdf.set_draw_color(120, 120, 120)
-    pdf.line(x0, y0 + height, x0 + width, y0 + height)
-    pdf.line(x0, y0, x0, y0 + height)
-    pdf.set_draw_color(*TARGET_COLOR)
-    target_y = y0 + height - height * target / top
-    pdf.line(x0, target_y, x0 + width, target_y)
-    pdf.set_draw_color(*BAR_COLOR)
-    points = [(x0, y0 + height)] + [(x0 + width * m / months, y0 + height - height * v / top) for m, v in curve]
-    for (xa, ya), (xb, yb) in zip(points, points[1:]):
-        pdf.line(xa, ya, xb, yb)
-    pdf.set_font("Helvetica", "", 7)
-    pdf.set_text_color(*TARGET_COLOR)
-    pdf.text(x0 + width + 1, target_y + 1, f"target {target}")
-    pdf.set_text_color(0, 0, 0)
-    pdf.text(x0 - 8, y0 + 2, f"{top:.0f}")
-    pdf.text(x0 + width - 10, y0 + height + 4, f"month {months}")
-    pdf.set_y(y0 + height + 8)
+    width = min(CHART_WIDTH_MM, CHART_HEIGHT_MM / chart.aspect)
+    pdf.image(io.BytesIO(drawing), x=pdf.l_margin, w=width)
+    pdf.ln(3)
 
 
 def shortlist_pdf(evaluation: ShortlistEvaluation) -> bytes:
@@ -136,7 +114,7 @@ def shortlist_pdf(evaluation: ShortlistEvaluation) -> bytes:
     pdf.ln(3)
     _table(pdf, evaluation)
     pdf.add_page()
-    _score_bars(pdf, evaluation)
-    pdf.ln(6)
-    _curve_chart(pdf, evaluation)
+    target = (evaluation.shortlist.spec or {}).get("target_enrollment") or 0
+    _chart(pdf, charts.score_bars(evaluation.scored))
+    _chart(pdf, charts.enrollment_curve(evaluation.curve, target, "Expected cumulative enrollment by month"))
     return bytes(pdf.output())

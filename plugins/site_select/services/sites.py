@@ -44,9 +44,8 @@ class SitePage:
     pages: int
 
 
-def directory(filters: SiteFilters, per_page: int = PAGE_SIZE) -> SitePage:
-    """One page of the organization's sites, with the number of trials each has history for."""
-    session = tool().db_session()
+def directory_query(filters: SiteFilters):
+    """The organization's sites that match the filters (unordered: the caller sorts and pages)."""
     query = select(Site)
     if filters.country:
         query = query.where(Site.country == filters.country)
@@ -58,15 +57,27 @@ def directory(filters: SiteFilters, per_page: int = PAGE_SIZE) -> SitePage:
         needle = f"%{filters.search.lower()}%"
         query = query.where(or_(func.lower(Site.name).like(needle), func.lower(Site.city).like(needle),
                                 func.lower(cast(Site.investigators, String)).like(needle)))
+    return query
+
+
+def trial_counts(site_ids) -> dict[int, int]:
+    """How many trials each site has history for."""
+    return dict(tool().db_session().execute(
+        select(TrialHistory.site_id, func.count(TrialHistory.id))
+        .where(TrialHistory.site_id.in_(list(site_ids))).group_by(TrialHistory.site_id)).all())
+
+
+def directory(filters: SiteFilters, per_page: int = PAGE_SIZE) -> SitePage:
+    """One page of the organization's sites by name, with the number of trials each has history
+    for (the JSON API's list; the directory page sorts with the kit's table)."""
+    session = tool().db_session()
+    query = directory_query(filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(ceil(total / per_page), 1)
     page = min(filters.page, pages)
     sites = list(session.scalars(query.order_by(Site.name, Site.id)
                                  .offset((page - 1) * per_page).limit(per_page)))
-    trials = dict(session.execute(
-        select(TrialHistory.site_id, func.count(TrialHistory.id))
-        .where(TrialHistory.site_id.in_([s.id for s in sites])).group_by(TrialHistory.site_id)).all())
-    return SitePage(sites, trials, total, page, pages)
+    return SitePage(sites, trial_counts(s.id for s in sites), total, page, pages)
 
 
 def facets() -> dict[str, list[str]]:
@@ -90,35 +101,35 @@ def _split(text) -> list[str]:
     return list(dict.fromkeys(item.strip() for item in items if str(item).strip()))
 
 
-def _coordinate(value, low: float, high: float, label: str, problems: list[str]) -> float | None:
+def _coordinate(value, low: float, high: float, field: str, label: str, problems: list) -> float | None:
     if value in (None, ""):
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
-        problems.append(f"{label} must be a number")
+        problems.append((field, f"{label} must be a number"))
         return None
     if not low <= number <= high:
-        problems.append(f"{label} must be between {low:g} and {high:g}")
+        problems.append((field, f"{label} must be between {low:g} and {high:g}"))
         return None
     return number
 
 
 def clean_site_input(data) -> dict:
     """Validate form or JSON input for a site; raises SiteSelectError listing every problem."""
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     name = str(data.get("name") or "").strip()
     if not name:
-        problems.append("name is required")
+        problems.append(("name", "name is required"))
     elif len(name) > 300:
-        problems.append("name is longer than 300 characters")
+        problems.append(("name", "name is longer than 300 characters"))
     code = country_code(str(data.get("country") or ""))
     if code is None:
-        problems.append("country must be an ISO 3166 country (code such as DE, or its name)")
-    lat = _coordinate(data.get("lat"), -90, 90, "latitude", problems)
-    lon = _coordinate(data.get("lon"), -180, 180, "longitude", problems)
+        problems.append(("country", "country must be an ISO 3166 country (code such as DE, or its name)"))
+    lat = _coordinate(data.get("lat"), -90, 90, "lat", "latitude", problems)
+    lon = _coordinate(data.get("lon"), -180, 180, "lon", "longitude", problems)
     if (lat is None) != (lon is None) and not problems:
-        problems.append("give both latitude and longitude, or neither")
+        problems.append(("lon" if lon is None else "lat", "give both latitude and longitude, or neither"))
     if problems:
         raise SiteSelectError.of(problems)
     return {"name": name, "normalized_name": normalize_facility_name(name)[:300] or name.lower()[:300],

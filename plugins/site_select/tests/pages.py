@@ -7,9 +7,10 @@ from sdk.testing import submit_form
 
 
 def rank_on_page(client, form: dict, org: str = "acme"):
-    """Post the rank form of the ranking page."""
+    """Post the rank form of the ranking page and follow its redirect to the results' own URL
+    (a refused form answers at once, without a redirect)."""
     page = f"/o/{org}/site_select/rank"
-    return submit_form(client, page, form, action=f"{page}/results")
+    return submit_form(client, page, form, action=f"{page}/results", follow_redirects=True)
 
 
 def shortlist_from_results(client, spec: dict, form: dict, org: str = "acme"):

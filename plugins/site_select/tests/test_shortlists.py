@@ -11,7 +11,7 @@ import pytest
 from sdk.testing import post_with_token, submit_form
 
 from .pages import rank_on_page, shortlist_from_results
-from .seeds import RANK_SPEC, seed_cardiology
+from .seeds import RANK_SPEC, add_history, add_site, seed_cardiology
 
 
 @pytest.fixture
@@ -68,6 +68,30 @@ def test_shortlist_page_csv_and_pdf(seeded):
     text = pdf_text(pdf.data)
     assert "Berlin Heart Center" in text and "Lyon Heart Institute" in text
     assert "Feasibility report: HF-3 Europe" in text
+
+
+def test_shortlist_page_and_pdf_report_show_the_charts(seeded):
+    shortlist_id = save_shortlist(seeded, ["Berlin Heart Center", "Lyon Heart Institute"])
+    page = seeded.client.get(f"/o/acme/site_select/shortlists/{shortlist_id}").get_data(as_text=True)
+    assert page.count('class="chart-image"') == 2
+    assert "Expected cumulative enrollment of the shortlist" in page and ">Lyon Heart Institute</th>" in page
+    pdf = seeded.client.get(f"/o/acme/site_select/shortlists/{shortlist_id}/report.pdf").data
+    images = len(re.findall(rb"/Subtype\s*/Image", pdf)) - len(re.findall(rb"/SMask\s+\d+", pdf))
+    assert images == 2  # the score bars and the enrollment curve (a transparency mask is not one)
+    text = pdf_text(pdf)
+    assert "Score per site" in text and "Expected cumulative enrollment by month" in text
+
+
+def test_a_site_name_with_markup_is_escaped_in_the_charts(world):
+    def seed():
+        site = add_site("<script>alert(1)</script> Clinic", "DE", "Berlin", 52.5, 13.4)
+        add_history(site, "T-1", "2021-01-04", "2021-02-01", "2021-02-15", "2021-12-01", 60, 40)
+        return site.id
+    site_id = world.run(world.acme, seed)
+    page = rank_on_page(world.client, RANK_SPEC).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Clinic" in page
+    profile = world.client.get(f"/o/acme/site_select/sites/{site_id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in profile and profile.count('class="chart-image"') == 3
 
 
 def test_bad_shortlist_input_is_refused_and_nothing_saved(seeded):

@@ -47,10 +47,10 @@ def test_directory_pages(world):
             add_site(f"Site {n:02d}", "DE", f"City {n:02d}", 50.0, 10.0)
     world.run(world.acme, many)
     first = world.client.get("/o/acme/site_select/").get_data(as_text=True)
-    assert "Page 1 of 2 (30 sites)" in first and len(listed_names(first)) == 25
+    assert "1–25 of 30 sites · page 1 of 2" in first and len(listed_names(first)) == 25
     second = world.client.get("/o/acme/site_select/?page=2").get_data(as_text=True)
     assert listed_names(second) == [f"Site {n}" for n in range(25, 30)]
-    assert "Page 2 of 2" in world.client.get("/o/acme/site_select/?page=99").get_data(as_text=True)
+    assert "page 2 of 2" in world.client.get("/o/acme/site_select/?page=99").get_data(as_text=True)
     assert world.client.get("/o/acme/site_select/?page=abc").status_code == 200
 
 
@@ -65,7 +65,7 @@ def test_add_a_site_and_its_history_by_hand(world):
     profile = world.client.get(site_url).get_data(as_text=True)
     assert "HF-900" in profile and ">manual<" in profile
     assert "44%" in profile
-    assert profile.count("<svg") == 3
+    assert profile.count('class="chart-image"') == 3
     site_id = site_url.rstrip("/").rsplit("/", 1)[-1]
     trail = world.run(world.acme, lambda: services().audit.history(tool="site_select", entity_type="site",
                                                                   entity_id=site_id))

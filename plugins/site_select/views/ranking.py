@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from sdk import requires_permission, tool
 from sdk.numbers import row_id
+from sdk.tables import Column, list_page
 
 from .. import charts
 from ..domain import WEIGHT_NAMES, Weights, therapeutic_areas
@@ -22,8 +23,6 @@ from ..services.ranking import rank
 from ..services.specs import parse_spec, parse_weights, spec_to_dict
 from . import bp
 from .common import commit, found, refuse
-
-RESULT_ROWS = 100
 
 
 def _form_context(form: dict, weights: Weights) -> dict:
@@ -52,28 +51,42 @@ def rank_form():
 @bp.route("/rank/results", methods=["GET", "POST"])
 @requires_permission("rank")
 def rank_results():
+    """The ranking of a trial spec. A posted form is answered with a redirect to the same ranking
+    as a GET URL of the spec and weights, which the person can bookmark, reload and page."""
     size = tool().settings.get("shortlist_size")
     values = request.values
     try:
         spec, weights = parse_spec(values, default_size=size), parse_weights(values)
     except SiteSelectError as exc:
         return refuse(exc, "site_select/rank_form.html", **_form_context(values, Weights()))
+    if request.method == "POST":
+        return redirect(url_for("site_select.rank_results", **_spec_args(values),
+                                **{f"weight_{n}": v for n, v in weights.as_dict().items()}), 303)
     ranking = rank(spec, weights)
+    positions = {s.site.site_id: i for i, s in enumerate(ranking.ranked, start=1)}
+    page = list_page(ranking.ranked, _result_columns(positions), default_sort="rank")
+    top_ids = {s.site.site_id for s in ranking.shortlist}
+    on_page = {s.site.site_id for s in page.items}
     return render_template(
-        "site_select/results.html", ranking=ranking, rows=ranking.ranked[:RESULT_ROWS],
-        top_ids={s.site.site_id for s in ranking.shortlist}, spec_json=json.dumps(spec_to_dict(spec, weights)),
-        weight_names=WEIGHT_NAMES, **_forecast_charts(ranking),
+        "site_select/results.html", ranking=ranking, page=page, positions=positions, top_ids=top_ids,
+        top_elsewhere=sorted(top_ids - on_page, key=positions.get),
+        spec_json=json.dumps(spec_to_dict(spec, weights)), weight_names=WEIGHT_NAMES, **_forecast_charts(ranking),
         back_args={**_spec_args(values), **{f"weight_{n}": v for n, v in weights.as_dict().items()}})
+
+
+def _result_columns(positions: dict) -> tuple[Column, ...]:
+    return (Column("pick", "Pick", width="3.5rem"),
+            Column("rank", "#", lambda s: positions[s.site.site_id], numeric=True, width="3.5rem"),
+            Column("site", "Site", lambda s: s.site.name.lower(), width="24%"),
+            Column("score", "Score", lambda s: s.score, numeric=True, width="5.5rem"),
+            Column("components", "Components → points"), Column("why", "Why"))
 
 
 def _forecast_charts(ranking) -> dict:
     top, forecast = ranking.shortlist, ranking.forecast
     rates = dict(forecast.per_site) if forecast else {}
     curve = expected_by_month(top, ranking.spec.target_enrollment)
-    return {"curve_svg": charts.curve_chart(curve, ranking.spec.target_enrollment,
-                                            "Expected enrollment of the top sites"),
-            "rate_svg": charts.bar_chart([(s.site.name, rates.get(s.site.site_id, 0.0)) for s in top],
-                                         "Expected subjects per month", "/mo")}
+    return charts.forecast_charts(top, rates, curve, ranking.spec.target_enrollment, "the top sites")
 
 
 @bp.post("/presets")

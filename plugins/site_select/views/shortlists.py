@@ -73,9 +73,8 @@ def _render_shortlist(shortlist, status: int = 200):
         "site_select/shortlist.html", evaluation=evaluation, shortlist=shortlist,
         weight_names=WEIGHT_NAMES, country_name=country_name, can_hand_off=shortlist_service.can_hand_off(),
         may_delete=may_change(shortlist),
-        curve_svg=charts.curve_chart(evaluation.curve, target, "Expected enrollment of the shortlist"),
-        rate_svg=charts.bar_chart([(s.site.name, evaluation.rates.get(s.site.site_id, 0.0))
-                                   for s in evaluation.scored], "Expected subjects per month", "/mo")), status
+        **charts.forecast_charts(evaluation.scored, evaluation.rates, evaluation.curve, target,
+                                 "the shortlist")), status
 
 
 @bp.get("/shortlists/<int:shortlist_id>/export.csv")

@@ -4,44 +4,59 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from sdk import requires_permission, tool
+from sdk.tables import Column, table_page
 
 from .. import charts
 from ..domain import country_name, therapeutic_areas
 from ..domain.vocabulary import PHASES
+from ..forms import SiteForm
+from ..models import Site
 from ..services import SiteSelectError
 from ..services import sites as site_master
 from ..services.history import add_manual_history
 from ..services.profile import site_profile
 from . import bp
-from .common import commit, found, refuse
+from .common import INVALID, commit, found, refuse
 
 
 @bp.get("/")
 @requires_permission("view")
 def directory():
     filters = site_master.SiteFilters.from_args(request.args)
-    return render_template("site_select/directory.html", page=site_master.directory(filters),
-                           filters=filters, facets=site_master.facets(), areas=therapeutic_areas(),
-                           country_name=country_name,
+    page = table_page(tool().db_session(), site_master.directory_query(filters), DIRECTORY_COLUMNS,
+                      default_sort="name", tiebreak=Site.id)
+    return render_template("site_select/directory.html", page=page, trials=site_master.trial_counts(
+                               s.id for s in page.items), filters=filters, facets=site_master.facets(),
+                           areas=therapeutic_areas(), country_name=country_name,
                            can_manage=tool().can("manage_sites"))
+
+
+DIRECTORY_COLUMNS = (
+    Column("name", "Site", Site.name), Column("country", "Country", Site.country, width="7rem"),
+    Column("city", "City", Site.city, width="10rem"), Column("areas", "Therapeutic areas"),
+    Column("network", "Network", Site.network, width="11rem"), Column("trials", "Trials", numeric=True, width="5rem"))
 
 
 @bp.get("/sites/new")
 @requires_permission("manage_sites")
 def new_site():
-    return render_template("site_select/site_form.html", form={}, areas=therapeutic_areas())
+    return render_template("site_select/site_form.html", form=SiteForm(), areas=therapeutic_areas())
 
 
 @bp.post("/sites")
 @requires_permission("manage_sites")
 def create_site_page():
-    try:
-        site = site_master.create_site(request.form)
-        commit()
-    except SiteSelectError as exc:
-        return refuse(exc, "site_select/site_form.html", form=request.form, areas=therapeutic_areas())
-    flash(f"Added {site.name}.", "success")
-    return redirect(url_for("site_select.site_page", site_id=site.id))
+    form = SiteForm()
+    if form.validate_on_submit():
+        try:
+            site = site_master.create_site(form.data)
+            commit()
+            flash(f"Added {site.name}.", "success")
+            return redirect(url_for("site_select.site_page", site_id=site.id))
+        except SiteSelectError as exc:
+            tool().db_session().rollback()
+            form.absorb(exc)
+    return render_template("site_select/site_form.html", form=form, areas=therapeutic_areas()), INVALID
 
 
 @bp.get("/sites/<int:site_id>")
@@ -49,17 +64,8 @@ def create_site_page():
 def site_page(site_id: int):
     profile = site_profile(found(site_master.get_site(site_id)))
     return render_template("site_select/site.html", profile=profile, site=profile.site,
-                           country_name=country_name, charts=_profile_charts(profile),
+                           country_name=country_name, charts=charts.profile_charts(profile.points),
                            can_manage=tool().can("manage_sites"))
-
-
-def _profile_charts(profile) -> list:
-    """(caption, SVG) of each chart of the profile: one point per trial, over time."""
-    points = profile.points
-    series = [("Enrollment per month active", [(p.when, p.enrollment_rate) for p in points], "/mo"),
-              ("Screen-failure rate", [(p.when, p.screen_failure) for p in points], "%"),
-              ("Start-up days (selection to activation)", [(p.when, p.startup_days) for p in points], " d")]
-    return [(title, charts.time_chart(values, title, unit)) for title, values, unit in series]
 
 
 @bp.get("/sites/<int:site_id>/history/new")

@@ -54,7 +54,8 @@ def navigation_items(org, user):
 def dashboard_widgets(org, user):
     from .models import count_records
 
-    return [Widget("Test records", f"<p>{count_records()} records in {org.name}</p>")]
+    return [Widget("Test records", template="testtool/_widget.html",
+                   context={"count": count_records(), "org_name": org.name})]
 
 
 @hookimpl

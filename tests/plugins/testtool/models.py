@@ -5,7 +5,7 @@ from sdk import Base, TenantMixin, services
 from sdk.audit import audited
 
 
-@audited("testtool", entity_type="record")
+@audited("testtool", entity_type="record", labels={"title": "Record title"}, sign_permission="edit")
 class TestRecord(TenantMixin, Base):
     __tablename__ = "testtool_record"
     __table_args__ = (UniqueConstraint("org_id", "title"),)

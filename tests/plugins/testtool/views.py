@@ -1,9 +1,10 @@
 from flask import Blueprint, abort, jsonify, render_template, request
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from sdk import requires_permission, services, upload_limit
 from sdk.api_docs import responds, takes_body
-from sdk.audit import SIGNATURE_MEANINGS, ReasonRequiredError, SignatureError, reason_for_change
+from sdk.audit import ReasonRequiredError, reason_for_change
 
 from .models import TestRecord, add_record
 
@@ -50,8 +51,7 @@ def attach():
 
 @bp.get("/records/<int:record_id>")
 def show(record_id):
-    return render_template("testtool/record.html", record=_record(record_id),
-                           meanings=SIGNATURE_MEANINGS, message=None)
+    return render_template("testtool/record.html", record=_record(record_id), message=None)
 
 
 @bp.post("/records/<int:record_id>")
@@ -65,28 +65,24 @@ def edit(record_id):
             session.commit()
     except ReasonRequiredError as exc:
         session.rollback()
-        return render_template("testtool/record.html", record=_record(record_id),
-                               meanings=SIGNATURE_MEANINGS, message=str(exc)), 422
-    return render_template("testtool/record.html", record=record, meanings=SIGNATURE_MEANINGS,
-                           message="Saved")
+        return render_template("testtool/record.html", record=_record(record_id), message=str(exc)), 422
+    return render_template("testtool/record.html", record=record, message="Saved")
 
 
-@bp.post("/records/<int:record_id>/sign")
-@requires_permission("edit")
-def sign(record_id):
-    record = _record(record_id)
-    try:
-        services().signatures.sign(record, meaning=request.form.get("meaning", ""),
-                                   password=request.form.get("password", ""),
-                                   email=request.form.get("email") or None)
-    except SignatureError as exc:
-        return render_template("testtool/record.html", record=record, meanings=SIGNATURE_MEANINGS,
-                               message=str(exc)), 422
-    return render_template("testtool/record.html", record=record, meanings=SIGNATURE_MEANINGS,
-                           message="Signed")
+class RecordIn(Schema):
+    """A new test record."""
+
+    title = fields.String(load_default="untitled", validate=validate.Length(min=1, max=200))
+
+
+class Records(Schema):
+    """The organization's record titles, oldest first."""
+
+    records = fields.List(fields.String(), required=True)
 
 
 @api.get("/records")
+@responds(200, "The titles of the organization's records", schema=Records)
 def api_records():
     """List the titles of the organization's test records."""
     return jsonify(records=_titles())
@@ -94,19 +90,16 @@ def api_records():
 
 @api.post("/records")
 @requires_permission("edit")
-@takes_body({"type": "object", "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 200}}},
-            required=False)
-@responds(201, "The organization's titles, the new one included")
+@takes_body(RecordIn, required=False)
+@responds(201, "The organization's titles, the new one included", schema=Records)
 @responds(409, "A record with this title exists already")
-@responds(422, "The title is not text of 1 to 200 characters")
-def api_create():
+def api_create(body):
     """Create a test record from JSON {"title": ...}."""
-    body = request.get_json(silent=True)
-    title = body.get("title", "untitled") if isinstance(body, dict) else "untitled"
-    if not isinstance(title, str) or not 0 < len(title) <= 200:
-        abort(422, "title must be text of 1 to 200 characters")
-    if title in _titles():
-        abort(409, f"There is a record titled {title!r} already.")
-    add_record(title)
+    if body["title"] in _titles():
+        abort(409, f"There is a record titled {body['title']!r} already.")
+    add_record(body["title"])
     services().db_session().commit()
     return jsonify(records=_titles()), 201
+
+
+from . import files  # noqa: E402,F401  (the attachment routes, on the same blueprint)
