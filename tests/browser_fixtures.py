@@ -54,6 +54,33 @@ def live_server(make_app):
         yield url
 
 
+#: The outermost elements whose right edge passes the window's (empty when the page fits).
+STICKING_OUT = """() => {
+  const limit = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= limit) return [];
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right > limit + 1 && box.width > 0 && !(el.parentElement && out.includes(el.parentElement))
+        && getComputedStyle(el).position !== "fixed" && !el.closest("dialog:not([open])")) {
+      let inside = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) { inside = true; break; }
+      }
+      if (!inside) out.push(el);
+    }
+  }
+  if (!out.length) {  // an absolutely placed element escaping a scroll container, for example
+    for (const el of document.body.querySelectorAll("*")) {
+      if (el.getBoundingClientRect().right > limit + 1 && getComputedStyle(el).position === "absolute") out.push(el);
+    }
+  }
+  if (!out.length) return ["the document is " + document.documentElement.scrollWidth + "px wide"];
+  return out.slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "")
+                          + " " + Math.round(el.getBoundingClientRect().right) + "px");
+}"""
+
+
 class BrowserPage:
     """A Playwright page that records outside requests and page errors, and saves screenshots."""
 
@@ -73,9 +100,13 @@ class BrowserPage:
         return self.page.goto(self.base_url + path)
 
     def screenshot(self, name: str) -> Path:
+        """Save a full-page screenshot, and fail if the page is wider than the window (naming the
+        outermost elements that stick out, to find the culprit)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / name
         self.page.screenshot(path=str(path), full_page=True)
+        too_wide = self.page.evaluate(STICKING_OUT)
+        assert not too_wide, f"{name}: the page is wider than the window; sticking out: {too_wide}"
         return path
 
 
