@@ -2,9 +2,14 @@
 the filters, and an empty state that says what to do next."""
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+
+from sdk.testing import submit_form
 
 from ..services.sites import create_site
+from .test_imports import batch_id_of, job_of, sites, upload
 
 
 def _add_sites(world, count):
@@ -35,3 +40,20 @@ def test_directory_sorts_pages_and_keeps_its_filters_in_the_url(world):
     assert _names(second) == [f"Site {i}" for i in range(25, 30)]
     assert "sort=name" in second and 'rel="prev"' in second
     assert world.client.get("/o/acme/site_select/?page=99&sort=bogus").status_code == 200  # clamped, default sort
+
+
+def test_an_empty_site_master_offers_a_template_and_sample_sites(world):
+    page = world.client.get("/o/acme/site_select/").get_data(as_text=True)
+    assert "Download an import template" in page and "sample sites" in page
+
+    loaded = submit_form(world.client, "/o/acme/site_select/", {}, action="/o/acme/site_select/imports/sample")
+    assert job_of(world.client, loaded)["status"] == "succeeded"
+    assert sites(world)["total"] > 100
+    assert "Download an import template" not in world.client.get("/o/acme/site_select/").get_data(as_text=True)
+
+    template = world.client.get("/o/acme/site_select/imports/template.zip")
+    assert template.status_code == 200 and template.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(template.data)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    assert set(files) >= {"studies.txt", "facilities.txt", "conditions.txt"}
+    assert batch_id_of(world.client, upload(world.client, files))  # the template imports as it is

@@ -3,16 +3,23 @@ followed on the host's progress page), and each batch's report of what was impor
 rejected row with its reason."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request
+import io
+import zipfile
+
+from flask import Response, redirect, render_template, request
 
 from sdk import requires_permission, upload_limit
 
 from ..domain import AACT_FILES
 from ..services import SiteSelectError
+from ..services.demo import STARTER_SITES, STARTER_TRIALS, demo_files
 from ..services.import_job import start_import
 from ..services.imports import UPLOAD_LIMIT, get_batch, list_batches, read_uploads
 from . import bp
 from .common import commit, found, refuse
+
+#: The template's size: enough rows to show every file's shape.
+TEMPLATE_SITES, TEMPLATE_TRIALS = 5, 2
 
 
 @bp.get("/imports")
@@ -31,6 +38,28 @@ def upload():
     except SiteSelectError as exc:
         return refuse(exc, "site_select/imports.html", batches=list_batches(), aact_files=AACT_FILES)
     return redirect(job.url)
+
+
+@bp.post("/imports/sample")
+@requires_permission("import")
+def import_sample():
+    """Sample sites for an organization that has none yet: synthetic AACT files (made-up sites
+    and trials, clearly not real ones) imported by the same job as an upload."""
+    job = start_import(demo_files(sites=STARTER_SITES, trials=STARTER_TRIALS))
+    commit()
+    return redirect(job.url)
+
+
+@bp.get("/imports/template.zip")
+@requires_permission("import")
+def import_template():
+    """A small, importable example of the AACT files (pipe-separated, with their header rows)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in demo_files(sites=TEMPLATE_SITES, trials=TEMPLATE_TRIALS).items():
+            archive.writestr(name, data)
+    return Response(buffer.getvalue(), mimetype="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="aact-import-template.zip"'})
 
 
 @bp.get("/imports/<int:batch_id>")

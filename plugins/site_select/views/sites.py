@@ -13,6 +13,7 @@ from ..forms import SiteForm
 from ..models import Site
 from ..services import SiteSelectError
 from ..services import sites as site_master
+from ..services.demo import STARTER_SITES
 from ..services.history import add_manual_history
 from ..services.profile import site_profile
 from . import bp
@@ -28,7 +29,8 @@ def directory():
     return render_template("site_select/directory.html", page=page, trials=site_master.trial_counts(
                                s.id for s in page.items), filters=filters, facets=site_master.facets(),
                            areas=therapeutic_areas(), country_name=country_name,
-                           can_manage=tool().can("manage_sites"))
+                           can_manage=tool().can("manage_sites"), can_import=tool().can("import"),
+                           sample_sites=STARTER_SITES)
 
 
 DIRECTORY_COLUMNS = (
