@@ -71,26 +71,23 @@ def index():
     return _page()
 
 
-@bp.post("/o/<org>/sharing/<int:grant_id>/accept")
-@org_member_required(admin=True)
-def accept(grant_id: int):
-    grant = _grant(grant_id, side="grantee")
-    try:
-        grants.accept(db_session(), grant, _me())
-    except ShareError as exc:
-        return _refuse(exc)
-    return _done(f"{grant.scope_label} from {grant.owner.name} is now shared with {g.org.name}.")
+ANSWERS = {
+    "accept": (grants.accept, "{record} from {owner} is now shared with {org}."),
+    "decline": (grants.decline, "You declined {record} from {owner}."),
+}
 
 
-@bp.post("/o/<org>/sharing/<int:grant_id>/decline")
+@bp.post("/o/<org>/sharing/<int:grant_id>/<any(accept, decline):answer>")
 @org_member_required(admin=True)
-def decline(grant_id: int):
+def answer(grant_id: int, answer: str):
+    """The grantee's admins accept or decline an invitation."""
     grant = _grant(grant_id, side="grantee")
+    change, message = ANSWERS[answer]
     try:
-        grants.decline(db_session(), grant, _me())
+        change(db_session(), grant, _me())
     except ShareError as exc:
         return _refuse(exc)
-    return _done(f"You declined {grant.scope_label} from {grant.owner.name}.")
+    return _done(message.format(record=grant.scope_label, owner=grant.owner.name, org=g.org.name))
 
 
 @bp.post("/o/<org>/sharing/<int:grant_id>/end")
