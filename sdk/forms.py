@@ -39,6 +39,8 @@ the server checks, and a browser-side ``required`` silently blocks the other but
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class InputProblems(ValueError):
@@ -91,6 +93,17 @@ class ToolForm(FlaskForm):
                     target.errors = list(target.errors)
                 target.errors.append(message)
 
+    def problems(self) -> InputProblems:
+        """The form's own errors (coercion, CSRF, absorbed ones) as :class:`InputProblems`.
+
+        A view that serves a page and a JSON body from one form answers the API with
+        ``problems.as_json()`` and so says the same words as the page."""
+        found = InputProblems([(None, message) for message in self.form_errors])
+        for field in self:
+            for message in field.errors if isinstance(field.errors, list) else []:
+                found.add(field.name, message)
+        return found
+
     def all_errors(self) -> list[tuple[str | None, str, str]]:
         """(field id or None, field label, message) of every error, in the form's order."""
         found = [(None, "", message) for message in self.form_errors]
@@ -98,3 +111,13 @@ class ToolForm(FlaskForm):
             for message in field.errors if isinstance(field.errors, list) else []:
                 found.append((field.id, field.label.text, message))
         return found
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices ticked from a list: a checkbox per choice, rendered as a fieldset.
+
+    The kit's ``field`` macro draws it (and ``RadioField``) as a ``<fieldset>`` whose legend is the
+    label, so a screen reader names the group."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

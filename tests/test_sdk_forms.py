@@ -93,3 +93,26 @@ def test_harness_apps_refuse_a_post_without_the_token(app, make_user, client):
     assert client.post("/login", data=sign_in).status_code == 400
     r = submit_form(client, "/login", sign_in)
     assert r.status_code == 302 and client.get("/account").status_code == 200
+
+
+def test_choice_groups_render_as_fieldsets_and_problems_carry_field_names():
+    from host.app import create_app
+    from wtforms.fields.choices import SelectChoice
+
+    from sdk.forms import MultiCheckboxField, ToolForm
+
+    class Pick(ToolForm):
+        colours = MultiCheckboxField("Colours", choices=[SelectChoice("r", "Red"), SelectChoice("g", "Green")])
+
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "x",
+                      "DATABASE_URL": "sqlite://"})
+    with app.test_request_context("/", method="POST", data={"colours": ["r", "blue"]}):
+        form = Pick()
+        assert not form.validate()
+        html = app.jinja_env.from_string(
+            '{% from "kit/forms.html" import field %}{{ field(form.colours) }}').render(form=form)
+        assert '<fieldset class="choice-group" id="colours"' in html and "<legend>Colours</legend>" in html
+        assert html.count('type="checkbox"') == 2 and 'checked id="colours-0"' in html
+        problems = form.problems()
+        assert [name for name, _ in problems.items] == ["colours"]
+        assert problems.as_json()["fields"]["colours"] == problems.messages
