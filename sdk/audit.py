@@ -70,6 +70,10 @@ class AuditSpec:
     money: dict = field(default_factory=dict, hash=False, compare=False)
     meanings: tuple[str, ...] | None = None
     sign_permission: str | None = None
+    #: Coded columns: column -> {stored code: the word a reader sees} ("trialing" -> "Free trial").
+    values: dict = field(default_factory=dict, hash=False, compare=False)
+    #: Columns holding a platform user's id, shown as the person's name and email.
+    people: tuple[str, ...] = ()
 
     @property
     def entity_label(self) -> str:
@@ -83,12 +87,14 @@ def audited(tool: str, *, entity_type: str | None = None, reason_required: bool 
             exclude: tuple[str, ...] = (), signed_fields: tuple[str, ...] | None = None,
             org_attribute: str | None = "org_id", label: str | None = None,
             labels: dict[str, str] | None = None, money: dict[str, str] | None = None,
-            meanings: tuple[str, ...] | None = None, sign_permission: str | None = None):
+            meanings: tuple[str, ...] | None = None, sign_permission: str | None = None,
+            values: dict[str, dict] | None = None, people: tuple[str, ...] = ()):
     """Class decorator: audit every change of this model; ``exclude`` lists unaudited columns,
     ``signed_fields`` the columns a signature covers (default: every audited column),
     ``org_attribute`` the column naming the owning organization (None: platform records such as
     user accounts, kept in the platform's own chain). ``label``, ``labels`` and ``money`` say how
-    the trail shows the record and its fields; ``meanings`` and ``sign_permission`` who may sign
+    the trail shows the record and its fields, ``values`` the words for coded columns and
+    ``people`` the columns holding a platform user's id; ``meanings`` and ``sign_permission`` who may sign
     it and how (see the module's docstring)."""
     unknown = [m for m in (meanings or ()) if m not in SIGNATURE_MEANINGS]
     if unknown:
@@ -98,7 +104,8 @@ def audited(tool: str, *, entity_type: str | None = None, reason_required: bool 
         AUDITED[cls] = AuditSpec(tool, entity_type or cls.__name__, reason_required,
                                  tuple(exclude), tuple(signed_fields) if signed_fields else None,
                                  org_attribute, label, dict(labels or {}), dict(money or {}),
-                                 tuple(meanings) if meanings else None, sign_permission)
+                                 tuple(meanings) if meanings else None, sign_permission,
+                                 {k: dict(v) for k, v in (values or {}).items()}, tuple(people))
         return cls
 
     return register
@@ -153,6 +160,21 @@ def money_currency(model: type | None, key: str, values: dict) -> str | None:
         value = values.get(source)
         return str(value) if value else None
     return source
+
+
+def value_word(model: type | None, key: str, value) -> str | None:
+    """The word declared for coded value ``value`` of column ``key``, or None."""
+    spec = AUDITED.get(model) if model is not None else None
+    words = spec.values.get(key) if spec is not None else None
+    if not words or isinstance(value, (list, dict)):
+        return None
+    return words.get(value)
+
+
+def is_person_field(model: type | None, key: str) -> bool:
+    """Whether column ``key`` holds a platform user's id (``@audited(people=...)``)."""
+    spec = AUDITED.get(model) if model is not None else None
+    return spec is not None and key in spec.people
 
 
 def is_time_field(model: type | None, key: str) -> bool:

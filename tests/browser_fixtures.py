@@ -109,6 +109,16 @@ class BrowserPage:
         assert not too_wide, f"{name}: the page is wider than the window; sticking out: {too_wide}"
         return path
 
+    def screenshots_at_both_widths(self, name: str) -> list[Path]:
+        """``name-1280.png`` and ``name-390.png`` (a desktop window and a phone), each failing if the
+        page is wider than the window; the window is 1280 pixels wide again afterwards."""
+        paths = []
+        for width, height in ((1280, 800), (390, 844)):
+            self.page.set_viewport_size({"width": width, "height": height})
+            paths.append(self.screenshot(f"{name}-{width}.png"))
+        self.page.set_viewport_size({"width": 1280, "height": 800})
+        return paths
+
 
 @pytest.fixture
 def browser_page(browser, live_server):

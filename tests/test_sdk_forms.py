@@ -96,9 +96,9 @@ def test_harness_apps_refuse_a_post_without_the_token(app, make_user, client):
 
 
 def test_choice_groups_render_as_fieldsets_and_problems_carry_field_names():
-    from host.app import create_app
     from wtforms.fields.choices import SelectChoice
 
+    from host.app import create_app
     from sdk.forms import MultiCheckboxField, ToolForm
 
     class Pick(ToolForm):

@@ -35,6 +35,16 @@
     document.querySelectorAll("col[data-width]").forEach(function (col) {
       if (/^[0-9.]+(rem|em|px|%)$/.test(col.getAttribute("data-width"))) { col.style.width = col.getAttribute("data-width"); }
     });
+    // A kit table is never narrower than its columns (13rem for a column without a width): on a
+    // phone it scrolls sideways in its frame instead of squeezing words a letter wide.
+    document.querySelectorAll("table.data-table").forEach(function (table) {
+      var rem = 0;
+      table.querySelectorAll("col").forEach(function (col) {
+        var match = /^([0-9.]+)(rem|em|px)$/.exec(col.getAttribute("data-width") || "");
+        rem += match ? (match[2] === "px" ? parseFloat(match[1]) / 16 : parseFloat(match[1])) : 13;
+      });
+      if (rem) { table.style.minWidth = rem + "rem"; }
+    });
     // <dialog data-open-on-load>: shown at once (a refused signing comes back with its message).
     document.querySelectorAll("dialog[data-open-on-load]").forEach(function (dialog) {
       if (dialog.showModal && !dialog.open) { dialog.showModal(); }

@@ -134,7 +134,8 @@ def post_with_token(client, url: str, data=None, *, token_from: str = "/", **kwa
 
 
 def _targets(form: PageForm, page_path: str) -> set[str]:
-    return {_path_of(urljoin(page_path, a)) for a in (form.action, *form.button_actions) if a}
+    """Where the form can post: its action (none: its own page, as browsers do) and its buttons'."""
+    return {_path_of(urljoin(page_path, a)) for a in (form.action or page_path, *form.button_actions) if a}
 
 
 def _choose_form(forms: list[PageForm], page_path: str, action: str | None) -> PageForm:
