@@ -138,7 +138,7 @@ def test_a_token_needs_a_name(app, login_as, owner, acme):
     for name in ("", "   ", "x" * 101):
         response = submit_form(browser, "/o/acme/tokens", {"name": name})
         assert response.status_code == 400
-        assert 'class="flash flash-error"' in response.get_data(as_text=True)
+        assert 'class="field-error" id="name-error"' in response.get_data(as_text=True)
     assert stored_tokens(app) == []
 
 

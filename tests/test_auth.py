@@ -64,7 +64,7 @@ def test_signup_form_lists_org_types(client):
     ({"password": "short1"}, "Use at least 10 characters."),
     ({"password": "onlyletterslong"}, "Mix letters with digits or symbols."),
     ({"org_type": "hospital"}, "Organization type must be one of"),
-    ({"org_type": ""}, "Organization type must be one of"),
+    ({"org_type": ""}, "Choose the organization's type."),
     ({"slug": "Bad Slug!"}, "The short name must be 3-40 characters"),
     ({"slug": "admin"}, "not a reserved word"),
     ({"email": "not-an-email"}, "Enter a valid email address:"),
@@ -79,7 +79,7 @@ def test_signup_bad_input_rerenders_with_message_and_creates_nothing(app, client
     r = submit_form(client, "/signup", {**SIGNUP, **change})
     assert r.status_code == 400
     text = page(r)
-    assert message in text and 'class="flash flash-error"' in text
+    assert message in text and 'class="error-summary"' in text and 'class="field-error"' in text
     assert 'value="Acme Trials"' in text or change.get("org_name") == ""  # typed values kept
     assert counts(app) == before
     assert client.get("/account").status_code == 302  # not signed in
@@ -127,7 +127,8 @@ def test_login_of_deactivated_user_fails(app, client, make_user):
 
 def test_login_with_empty_fields_is_refused_without_recording(app, client):
     r = submit_form(client, "/login", {"email": "", "password": ""})
-    assert r.status_code == 400 and "Enter your email and password." in page(r)
+    assert r.status_code == 400
+    assert "Enter your email address." in page(r) and "Enter your password." in page(r)
     with app.app_context():
         assert db_session().scalar(select(func.count()).select_from(LoginAttempt)) == 0
 

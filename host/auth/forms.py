@@ -1,19 +1,34 @@
-"""Small helpers the account forms share: trimmed form fields and a safe ``next`` target."""
+"""The sign-in and sign-up forms, and a safe ``next`` target.
+
+Fields only: sign-up's rules live in :mod:`host.accounts_service` (every problem at once, each
+with its field) and sign-in's in :mod:`host.auth.views`. No field is browser-``required``: the
+server answers every problem at once, beside its field (:mod:`sdk.forms`).
+"""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from wtforms import EmailField, PasswordField, StringField
+
+from sdk.forms import ToolForm
+
+from ..accounts.forms import organization_fields
+from ..accounts_service import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from .passwords import cut_secret
+
+_EMAIL_ATTRS = {"maxlength": EMAIL_MAX_LENGTH, "autocapitalize": "none", "spellcheck": "false"}
 
 
-def field(name: str, limit: int = 1000) -> str:
-    """A form value as text, trimmed and cut to ``limit`` characters (never None)."""
-    return (request.form.get(name) or "").strip()[:limit]
+class LoginForm(ToolForm):
+    email = EmailField("Email", render_kw={**_EMAIL_ATTRS, "autocomplete": "username"})
+    password = PasswordField("Password", filters=[cut_secret], render_kw={"autocomplete": "current-password"})
 
 
-def secret_field(name: str, limit: int = 1000) -> str:
-    """A password as typed (not trimmed: spaces may be part of it)."""
-    return (request.form.get(name) or "")[:limit]
+class SignupForm(ToolForm):
+    name = StringField("Your name", render_kw={"maxlength": NAME_MAX_LENGTH, "autocomplete": "name"})
+    email = EmailField("Email", render_kw={**_EMAIL_ATTRS, "autocomplete": "email"})
+    password = PasswordField("Password", filters=[cut_secret], render_kw={"autocomplete": "new-password"})
+    org_name, slug, org_type = organization_fields()
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -36,3 +36,14 @@ def password_problem(password: str) -> str | None:
     if password.isdigit() or password.isalpha():
         return "Mix letters with digits or symbols."
     return None
+
+
+SECRET_MAX_LENGTH = 1000
+
+
+def cut_secret(value: str | None) -> str:
+    """A typed password as typed (not trimmed: spaces may be part of it), at most 1000 characters.
+
+    The cut is as old as the sign-in form: a longer password was always cut, at sign-up as at
+    sign-in, so the two keep agreeing."""
+    return (value or "")[:SECRET_MAX_LENGTH]

@@ -8,12 +8,14 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..accounts_service import AccountError, normalize_email, sign_up
+from sdk.forms import InputProblems
+
+from ..accounts_service import EMAIL_MAX_LENGTH, AccountError, normalize_email, sign_up
 from ..compliance.actor import acting_as
 from ..compliance.trail import record_event
 from ..db import db_session
-from ..models import ORG_TYPES, User
-from .forms import field, safe_next_url, secret_field
+from ..models import User
+from .forms import LoginForm, SignupForm, safe_next_url
 from .passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from .throttle import ThrottleLimits, login_refusal, prune_now_and_then, record_attempt
 
@@ -53,22 +55,39 @@ def audit_sign_in(session, email: str, user, *, reason: str | None = None) -> No
                      action="login")
 
 
-def _login_page(status: int = 200, *, email: str = "", next_url: str | None = None):
-    return render_template("auth/login.html", email=email, next_url=next_url), status
+def _login_page(form: LoginForm, status: int = 200, *, next_url: str | None = None):
+    return render_template("auth/login.html", form=form, next_url=next_url), status
+
+
+def _refuse_sign_in(form: LoginForm, message: str, status: int, next_url: str | None):
+    """The sign-in page again with ``message`` at the top (it concerns no one field)."""
+    form.form_errors.append(message)
+    return _login_page(form, status, next_url=next_url)
+
+
+def _missing(form: LoginForm) -> bool:
+    """Put "enter ..." beside each empty field; True if there was one."""
+    problems = InputProblems()
+    if not (form.email.data or "").strip():
+        problems.add("email", "Enter your email address.")
+    if not form.password.data:
+        problems.add("password", "Enter your password.")
+    form.absorb(problems)
+    return bool(problems.items)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = safe_next_url(request.values.get("next"))
+    form = LoginForm()
     if request.method != "POST":
         if current_user.is_authenticated:
             return redirect(next_url or url_for("home.index"))
-        return _login_page(next_url=next_url)
-    email = normalize_email(field("email", 254))
-    password = secret_field("password")
-    if not email or not password:
-        flash("Enter your email and password.", "error")
-        return _login_page(400, email=email, next_url=next_url)
+        return _login_page(form, next_url=next_url)
+    if not form.validate_on_submit() or _missing(form):
+        return _login_page(form, 400, next_url=next_url)
+    email = normalize_email(form.email.data)[:EMAIL_MAX_LENGTH]
+    password = form.password.data
     session = db_session()
     remote_addr = request.remote_addr or ""
     refusal = login_refusal(session, email, remote_addr, ThrottleLimits.from_config(current_app.config))
@@ -76,8 +95,7 @@ def login():
         record_event(session, org_id=None, tool="host", entity_type="user", entity_id=email,
                      action="login_throttled", reason=refusal.message)
         session.commit()
-        flash(refusal.message, "error")
-        response = make_response(_login_page(429, email=email, next_url=next_url))
+        response = make_response(_refuse_sign_in(form, refusal.message, 429, next_url))
         response.headers["Retry-After"] = str(refusal.retry_after)
         return response
     user = user_with_password(session, email, password)
@@ -89,8 +107,8 @@ def login():
     prune_now_and_then(session)
     session.commit()
     if user is None:
-        flash(DEACTIVATED if deactivated else WRONG_CREDENTIALS, "error")
-        return _login_page(403 if deactivated else 400, email=email, next_url=next_url)
+        return _refuse_sign_in(form, DEACTIVATED if deactivated else WRONG_CREDENTIALS,
+                               403 if deactivated else 400, next_url)
     login_user(user)
     return redirect(next_url or url_for("home.index"))
 
@@ -107,38 +125,34 @@ def logout():
     return redirect(url_for("home.index"))
 
 
-def _signup_values() -> dict:
-    return {"name": field("name"), "email": field("email"), "org_name": field("org_name"),
-            "slug": field("slug").lower(), "org_type": field("org_type")}
-
-
-def _signup_page(values: dict, status: int = 200):
-    return render_template("auth/signup.html", values=values, org_types=ORG_TYPES,
-                           min_password=MIN_PASSWORD_LENGTH), status
+def _signup_page(form: SignupForm, status: int = 200):
+    return render_template("auth/signup.html", form=form, min_password=MIN_PASSWORD_LENGTH), status
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.new_org"))
-    values = _signup_values()
+    form = SignupForm()
     if request.method != "POST":
-        return _signup_page(values)
+        return _signup_page(form)
+    if not form.validate_on_submit():
+        return _signup_page(form, 400)
     session = db_session()
     try:
-        with acting_as("user", None, normalize_email(values["email"])):  # not signed in yet
-            user, org = sign_up(session, name=values["name"], email=values["email"],
-                                password=secret_field("password"), org_name=values["org_name"],
-                                slug=values["slug"], org_type=values["org_type"])
+        with acting_as("user", None, normalize_email(form.email.data)):  # not signed in yet
+            user, org = sign_up(session, name=form.name.data, email=form.email.data,
+                                password=form.password.data, org_name=form.org_name.data,
+                                slug=form.slug.data, org_type=form.org_type.data)
             session.commit()
-    except AccountError as exc:
+    except AccountError as problems:
         session.rollback()
-        flash(str(exc), "error")
-        return _signup_page(values, 400)
+        form.absorb(problems)
+        return _signup_page(form, 400)
     except IntegrityError:
         session.rollback()
-        flash(RACE_MESSAGE, "error")
-        return _signup_page(values, 409)
+        form.form_errors.append(RACE_MESSAGE)
+        return _signup_page(form, 409)
     login_user(user)
     flash(f"Welcome to Trial Office. {org.name} is ready.", "success")
     return redirect(url_for("home.org_home", org=org.slug))

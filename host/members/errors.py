@@ -9,6 +9,14 @@ class MembershipError(AccountError):
 
     status = 400
 
+    @classmethod
+    def of(cls, messages) -> "MembershipError":
+        """Several problems of no one field (raise it if it holds any: ``.raise_if_any()``)."""
+        problems = cls()
+        for message in messages:
+            problems.add(None, message)
+        return problems
+
 
 class NotAllowed(MembershipError):
     """The actor's role does not allow this."""

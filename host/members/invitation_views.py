@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts_service import AccountError, create_user
-from ..auth.forms import field, secret_field
 from ..auth.passwords import MIN_PASSWORD_LENGTH
 from ..compliance.actor import acting_as
 from ..db import db_session
@@ -20,6 +19,7 @@ from ..notifications.platform import send_invitation
 from ..orgctx import org_member_required
 from .blueprint import bp
 from .errors import MembershipError
+from .forms import InvitationSignupForm, InviteForm
 from .invitations import (
     accept_invitation,
     check_can_accept,
@@ -28,23 +28,27 @@ from .invitations import (
     revoke_invitation,
     usable_invitation,
 )
-from .pages import refuse
+from .pages import refuse, render_members_page
 from .roles import ROLE_LABELS
 
 
 @bp.post("/o/<org>/members/invitations")
 @org_member_required(admin=True)
 def invite():
-    values = {"email": field("email"), "role": field("role") or "member"}
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return render_members_page(400, invite_form=form)
     session = db_session()
     try:
-        invitation, raw = create_invitation(session, g.org, g.membership, email=values["email"],
-                                            role=values["role"],
+        invitation, raw = create_invitation(session, g.org, g.membership, email=form.email.data,
+                                            role=form.role.data,
                                             days=int(current_app.config.get("INVITATION_DAYS", 7)))
         send_invitation(session, invitation, raw, current_user)
         session.commit()
-    except AccountError as exc:
-        return refuse(exc, invite=values)
+    except AccountError as problems:
+        session.rollback()
+        form.absorb(problems)
+        return render_members_page(getattr(problems, "status", 400), invite_form=form)
     link = url_for("members.invitation", token=raw, _external=True)
     return render_template("members/invitation_created.html", invitation=invitation, link=link,
                            role_labels=ROLE_LABELS), 201
@@ -73,10 +77,11 @@ def _usable_or_abort(token: str) -> Invitation:
 
 
 def _invitation_page(invitation: Invitation, token: str, status: int = 200, refusal: str | None = None,
-                     name: str = ""):
+                     form: InvitationSignupForm | None = None):
     has_account = db_session().scalar(select(User.id).where(func.lower(User.email) == invitation.email))
     return render_template("members/invitation.html", invitation=invitation, token=token,
-                           refusal=refusal, has_account=has_account is not None, name=name,
+                           refusal=refusal, has_account=has_account is not None,
+                           form=form or InvitationSignupForm(formdata=None),
                            role_labels=ROLE_LABELS, min_password=MIN_PASSWORD_LENGTH), status
 
 
@@ -117,21 +122,23 @@ def invitation_signup(token: str):
         return redirect(url_for("members.invitation", token=token))
     invitation = _usable_or_abort(token)
     org_slug, org_name = invitation.org.slug, invitation.org.name
-    name = field("name")
+    form = InvitationSignupForm()
+    if not form.validate_on_submit():
+        return _invitation_page(invitation, token, 400, form=form)
     session = db_session()
     try:
         with acting_as("user", None, invitation.email):  # the account is the invitee's own doing
-            user = create_user(session, email=invitation.email, password=secret_field("password"), name=name)
+            user = create_user(session, email=invitation.email, password=form.password.data, name=form.name.data)
         accept_invitation(session, invitation, user)
         session.commit()
-    except AccountError as exc:
+    except AccountError as problems:
         session.rollback()
-        flash(str(exc), "error")
-        return _invitation_page(invitation, token, getattr(exc, "status", 400), name=name)
+        form.absorb(problems)  # the email is the invitation's, not a field: its problem goes on top
+        return _invitation_page(invitation, token, getattr(problems, "status", 400), form=form)
     except IntegrityError:
         session.rollback()
-        flash("An account with this email was created a moment ago. Sign in instead.", "error")
-        return _invitation_page(invitation, token, 409, name=name)
+        form.form_errors.append("An account with this email was created a moment ago. Sign in instead.")
+        return _invitation_page(invitation, token, 409, form=form)
     login_user(user)
     flash(f"Welcome to Trial Office and to {org_name}.", "success")
     return redirect(url_for("home.org_home", org=org_slug))

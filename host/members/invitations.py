@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from sdk.models import utcnow
 
-from ..accounts_service import AccountError, normalize_email, valid_email
+from ..accounts_service import email_problem, normalize_email
 from ..compliance.actor import acting_as
 from ..models import ROLES, Invitation, Membership, Organization, User
 from .errors import AlreadyMember, InvitationGone, InvitationNotFound, MembershipError, NotAllowed
@@ -41,16 +41,19 @@ def create_invitation(session, org: Organization, actor: Membership, *, email: s
 
     A pending invitation for the same email is revoked: only the newest link works.
     """
-    try:
-        email = valid_email(email)
-    except AccountError as exc:
-        raise MembershipError(str(exc)) from None
+    email, problem = email_problem(email)
+    problems = MembershipError()
+    if not email:
+        problems.add("email", "Enter the email address of the person you invite.")
+    elif problem:
+        problems.add("email", problem)
     if role not in ROLES:
-        raise MembershipError("Choose a role: owner, admin or member.")
+        problems.add("role", "Choose a role: owner, admin or member.")
+    problems.raise_if_any()
     if role == "owner" and actor.role != "owner":
-        raise NotAllowed("Only owners can invite another owner.")
+        raise NotAllowed("Only owners can invite another owner.", "role")
     if _member_with_email(session, org.id, email) is not None:
-        raise AlreadyMember(f"{email} is already a member of {org.name}.")
+        raise AlreadyMember(f"{email} is already a member of {org.name}.", "email")
     now = utcnow()
     for earlier in session.scalars(select(Invitation).where(
             Invitation.org_id == org.id, Invitation.email == email,

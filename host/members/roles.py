@@ -39,16 +39,16 @@ def _other_owners(session, target: Membership) -> int:
 
 def _check_owner_change(session, actor: Membership, target: Membership, action: str) -> None:
     if actor.role != "owner":
-        raise NotAllowed("Only owners can grant or take away the owner role.")
+        raise NotAllowed("Only owners can grant or take away the owner role.", "role")
     if target.role == "owner" and _other_owners(session, target) == 0:
         raise LastOwner(f"{target.user.name} is the last owner; {action} would leave the organization "
-                        "without one. Make someone else owner first.")
+                        "without one. Make someone else owner first.", "role")
 
 
 def change_role(session, actor: Membership, target: Membership, role: str) -> bool:
     """Give ``target`` the role; False when it already had it."""
     if role not in ROLES:
-        raise MembershipError("Choose a role: owner, admin or member.")
+        raise MembershipError("Choose a role: owner, admin or member.", "role")
     if role == target.role:
         return False
     if "owner" in (role, target.role):

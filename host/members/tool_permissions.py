@@ -53,13 +53,14 @@ def grants_by_member(session, org_id: int) -> dict[int, list[tuple[str, str]]]:
 
 
 def parse_choices(values: list[str]) -> set[tuple[str, str]]:
-    """Form values ``tool:permission`` as pairs; a malformed one is refused."""
-    pairs = set()
+    """Form values ``tool:permission`` as pairs; malformed ones are refused, all named at once."""
+    pairs, problems = set(), MembershipError()
     for value in values:
         tool_key, sep, permission = value.partition(":")
         if not sep or not tool_key or not permission:
-            raise MembershipError(f"'{value}' is not a tool permission.")
+            problems.add(None, f"'{value}' is not a tool permission.")
         pairs.add((tool_key, permission))
+    problems.raise_if_any()
     return pairs
 
 
@@ -72,10 +73,8 @@ def set_permissions(session, membership: Membership, wanted: set[tuple[str, str]
     if membership.is_admin:
         raise MembershipError("Owners and admins hold every tool permission already.")
     grantable = {(t.key, p.key) for t in tools for p in t.grantable()}
-    unknown = wanted - grantable
-    if unknown:
-        tool_key, permission = sorted(unknown)[0]
-        raise MembershipError(f"'{permission}' is not a permission that can be granted in tool '{tool_key}'.")
+    MembershipError.of(f"'{permission}' is not a permission that can be granted in tool '{tool_key}'."
+                       for tool_key, permission in sorted(wanted - grantable)).raise_if_any()
     current = granted(session, membership.id) & grantable
     removed = current - wanted
     if removed:
@@ -104,10 +103,8 @@ def set_roles(session, membership: Membership, wanted: set[tuple[str, str]],
     if membership.is_admin:
         raise MembershipError("Owners and admins hold every tool permission already.")
     known = {(t.key, r.key) for t in tools for r in t.roles}
-    unknown = wanted - known
-    if unknown:
-        tool_key, role = sorted(unknown)[0]
-        raise MembershipError(f"'{role}' is not a role of tool '{tool_key}'.")
+    MembershipError.of(f"'{role}' is not a role of tool '{tool_key}'." for tool_key, role in sorted(wanted - known)
+                       ).raise_if_any()
     rows = {(r.tool_key, r.role_key): r for r in session.scalars(select(MemberRole).where(
         MemberRole.membership_id == membership.id, MemberRole.record_type.is_(None)))
         if (r.tool_key, r.role_key) in known}

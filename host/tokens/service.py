@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from sdk.forms import InputProblems
+
 from ..auth.tokens import issue_token
 from ..models import ApiToken, Membership, Organization, User
 
 NAME_MAX_LENGTH = 100
 
 
-class TokenError(ValueError):
-    """Bad input for a token; the message is meant for the user."""
+class TokenError(InputProblems):
+    """Bad input for a token, with the field it belongs to; the message is meant for the user."""
+
+    def __init__(self, message: str, field: str | None = "name"):
+        super().__init__([(field, message)])
 
 
 def create_token(session, org: Organization, user: User, name: str) -> tuple[ApiToken, str]:

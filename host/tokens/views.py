@@ -5,14 +5,14 @@ The raw token is never stored: it is rendered once, in the answer to the creatin
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..auth.tokens import revoke_token
 from ..db import db_session
 from ..orgctx import org_member_required
+from .forms import TokenForm
 from .service import (
-    NAME_MAX_LENGTH,
     TokenError,
     create_token,
     others_active_tokens,
@@ -23,31 +23,33 @@ from .service import (
 bp = Blueprint("tokens", __name__)
 
 
-def _render_index(status: int = 200, name: str = ""):
+def _render_index(form: TokenForm, status: int = 200):
     session = db_session()
     others = others_active_tokens(session, g.org, current_user) if g.membership.is_admin else []
     return render_template("tokens/index.html", tokens=tokens_of(session, g.org, current_user),
-                           others=others, name=name, name_max=NAME_MAX_LENGTH), status
+                           others=others, form=form), status
 
 
 @bp.get("/o/<org>/tokens")
 @org_member_required
 def index():
-    return _render_index()
+    return _render_index(TokenForm())
 
 
 @bp.post("/o/<org>/tokens")
 @org_member_required
 def create():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render_index(form, 400)
     session = db_session()
-    name = request.form.get("name", "")
     try:
-        token, raw = create_token(session, g.org, current_user, name)
+        token, raw = create_token(session, g.org, current_user, form.name.data)
         session.commit()
-    except TokenError as exc:
+    except TokenError as problems:
         session.rollback()
-        flash(str(exc), "error")
-        return _render_index(400, name=name[:NAME_MAX_LENGTH])
+        form.absorb(problems)
+        return _render_index(form, 400)
     response = make_response(render_template("tokens/created.html", token=token, raw_token=raw), 201)
     response.headers["Cache-Control"] = "no-store"
     return response
