@@ -61,6 +61,8 @@ def _mail_config(env, instance: Path) -> dict:
         "SMTP_PASSWORD": env.get("TRIALOFFICE_SMTP_PASSWORD") or None,
         "SMTP_STARTTLS": env.get("TRIALOFFICE_SMTP_STARTTLS", "1") == "1",
         "BASE_URL": env.get("TRIALOFFICE_BASE_URL") or None,
+        # Whom an organization asks about a suspended license or a billing question (shown on pages).
+        "SUPPORT_EMAIL": env.get("TRIALOFFICE_SUPPORT_EMAIL") or "support@localhost",
     }
 
 

@@ -51,6 +51,22 @@ def get_license(session, org: Organization, tool_key: str) -> License | None:
         return session.scalar(select(License).where(License.tool_key == tool_key))
 
 
+def suspension_reason(session, org: Organization, tool_key: str) -> str | None:
+    """Why a platform admin suspended ``org``'s license of ``tool_key`` (None: not suspended)."""
+    lic = get_license(session, org, tool_key)
+    if lic is None or lic.status != "suspended":
+        return None
+    return lic.suspension_reason or "No reason was recorded."
+
+
+def suspension_message(session, org: Organization, tool_key: str, tool_name: str) -> str:
+    """What an organization reads about its suspended license: why, and whom to ask."""
+    support = current_app.config.get("SUPPORT_EMAIL") or "support@localhost"
+    return (f"A platform administrator suspended the {tool_name} license of {org.name}. Reason given: "
+            f"{suspension_reason(session, org, tool_key) or 'No reason was recorded.'} Its data is kept. "
+            f"To have the suspension lifted, write to the platform team at {support}.")
+
+
 def _attributed_to(actor: User | None):
     """Name ``actor`` in the audit entries of the block unless a request or CLI command already
     says who acts (code run in a bare app context would otherwise be recorded as "system")."""
@@ -120,6 +136,9 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
                  *, days: int | None = None, plan: str | None = None, seats: int | None = None) -> License:
     """A platform admin's grant, extension, suspension or revocation; a reason is required.
 
+    A suspension's reason is also kept on the license (``suspension_reason``), so the organization
+    is told why; a grant or revocation, which lifts the suspension, clears it.
+
     The audit trail records the change with that reason; the status and validity it shows tell the
     actions apart, so an action that would change nothing (suspending a suspended license) is refused.
     """
@@ -150,6 +169,7 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
             lic.seats = seats or lic.seats or (granted_plan.min_seats if granted_plan else 1)
             lic.valid_until = now + timedelta(days=days or 30)
             lic.trial_ends_at = None
+            lic.suspension_reason = None
     else:
         if lic is None:
             raise LicensingError(f"{org.name} holds no license for {manifest.name}.")
@@ -164,9 +184,9 @@ def admin_change(session, org: Organization, tool_key: str, action: str, reason:
                 elif lic.status in ("lapsed", "grace"):
                     lic.status = "active"
             elif action == "suspend":
-                lic.status = "suspended"
+                lic.status, lic.suspension_reason = "suspended", reason
             else:
-                lic.status, lic.valid_until = "lapsed", now
+                lic.status, lic.valid_until, lic.suspension_reason = "lapsed", now, None
     with org_scope(org.id), reason_for_change(reason), _attributed_to(actor):
         session.flush()
         if action == "suspend":

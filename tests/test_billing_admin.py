@@ -76,8 +76,8 @@ def test_invoices_filter_by_status_org_and_tool(app, owners, admin):
     assert acme_number in listed() and beta_number in listed()
     assert acme_number in listed(status="open") and beta_number not in listed(status="open")
     assert beta_number in listed(org="beta") and acme_number not in listed(org="beta")
-    assert "No invoices match." in listed(tool="nosuch")
-    assert acme_number in listed(tool="testtool", status="bogus")
+    assert "No invoices match." in listed(org="nosuch")
+    assert acme_number in listed(tool="nosuch") and acme_number in listed(tool="testtool", status="bogus")  # ignored
 
 
 def test_invoice_list_pages_by_fifty(app, owners, admin):
@@ -93,7 +93,7 @@ def test_invoice_list_pages_by_fifty(app, owners, admin):
         session.commit()
         session.remove()
     first = admin.get("/admin/billing/invoices").get_data(as_text=True)
-    assert "Page 1 of 2 (51 in all)" in first and first.count("data-invoice=") == 50
+    assert "1–50 of 51 invoices · page 1 of 2" in first and first.count("data-invoice=") == 50
     second = admin.get("/admin/billing/invoices", query_string={"page": 2}).get_data(as_text=True)
     assert second.count("data-invoice=") == 1
 
@@ -155,8 +155,8 @@ def test_refund_is_noted_and_revenue_counts_paid_minus_refunded(app, owners, adm
     page = admin.get("/admin/billing/revenue").get_data(as_text=True)
     row = page[page.index('data-revenue="testtool-USD"'):]
     row = row[:row.index("</tr>")]
-    assert "<td>2</td>" in row and "USD 11.00" in row and "USD 2.50" in row and "USD 8.50" in row
-    assert row.rstrip().endswith("<td>2</td>")
+    assert '<td class="num">2</td>' in row and "USD 11.00" in row and "USD 2.50" in row and "USD 8.50" in row
+    assert row.rstrip().endswith('<td class="num">2</td>')
     assert "Revenue" in admin.get("/admin/").get_data(as_text=True)
 
 
@@ -178,7 +178,9 @@ def test_comp_license_needs_a_reason_and_is_audited(app, owners, admin, login_as
     lic = license_row(app, "acme")
     assert (lic.status, lic.seats) == ("active", 5)
     assert invoices_of(app, "acme") == []
-    [entry] = [e for e in entries(app, entity_type="license") if e.reason and "pilot partner" in e.reason]
-    assert entry.reason == "complimentary license (no charge): pilot partner"
-    assert entry.actor_label == "root@platform.example.org"
+    change, named = [e for e in entries(app, entity_type="license") if e.reason and "pilot partner" in e.reason]
+    assert (change.action, named.action) == ("create", "license_granted")
+    for entry in (change, named):
+        assert entry.reason == "complimentary license (no charge): pilot partner"
+        assert entry.actor_label == "root@platform.example.org"
     assert license_row(app, "beta") is None

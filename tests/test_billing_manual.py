@@ -144,3 +144,45 @@ def test_scheduled_sweep_lapses_expired_licenses(app, buyer, grant_license):
     assert sweep_once(app) == 1
     with app.app_context():
         assert _license(get_db(app).session, org_ref.id).status == "lapsed"
+
+
+def test_paid_period_bought_during_a_trial_starts_at_the_trials_end(app, buyer):
+    """Issue 10: the trial's days are not charged; the invoice and the paid period start when it ends."""
+    from host.licensing import start_trial
+
+    with app.app_context():
+        session = get_db(app).session
+        org, user = _load(session, *reversed(buyer))
+        trial = start_trial(session, org, "testtool", user)
+        session.commit()
+        trial_end = trial.trial_ends_at
+        purchase(session, org, "testtool", plan_code="team", seats=3, actor=user)
+        session.commit()
+        with org_scope(org.id):
+            invoice = session.scalar(select(Invoice))
+        assert (invoice.period_start, invoice.period_end) == (trial_end, add_interval(trial_end, "month"))
+        assert _license(session, org.id).status == "trialing"  # the trial runs on while the invoice is open
+        mark_paid(session, invoice, "bank transfer 4712")
+        session.commit()
+        with org_scope(org.id):
+            sub = session.scalar(select(Subscription))
+        assert (sub.current_period_start, sub.current_period_end) == (trial_end, add_interval(trial_end, "month"))
+        lic = _license(session, org.id)
+        assert lic.status == "active" and lic.valid_until == add_interval(trial_end, "month")
+
+
+def test_invoice_paid_after_the_trial_ended_starts_the_period_when_paid(app, buyer):
+    from host.licensing import start_trial
+
+    with app.app_context():
+        session = get_db(app).session
+        org, user = _load(session, *reversed(buyer))
+        trial = start_trial(session, org, "testtool", user)
+        purchase(session, org, "testtool", plan_code="basic", actor=user)
+        session.commit()
+        with org_scope(org.id):
+            invoice = session.scalar(select(Invoice))
+        paid_at = trial.trial_ends_at + timedelta(days=2)
+        mark_paid(session, invoice, "late transfer", paid_at=paid_at)
+        session.commit()
+        assert (invoice.period_start, invoice.period_end) == (paid_at, add_interval(paid_at, "month"))

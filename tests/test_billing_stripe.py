@@ -181,3 +181,34 @@ def test_license_of_one_organization_never_unlocks_another(stripe_app, acme, mak
     assert beta.get("/o/acme/testtool/").status_code == 404
     assert license_of(stripe_app, org).status == "active"
     assert license_of(stripe_app, beta_org) is None
+
+
+def test_subscription_bought_during_a_trial_is_first_charged_when_the_trial_ends(stripe_app, acme, stripe_sdk):
+    """Issue 10: Stripe's own trial ends with ours, so the first paid period starts then."""
+    from host.licensing import start_trial
+
+    org, owner = acme
+    trial_end = _with_session(stripe_app, lambda s: start_trial(s, s.get(Organization, org.id), "testtool",
+                                                                s.get(User, owner.id)).trial_ends_at)
+    external_id, created = buy(stripe_app, org, owner, plan_code="team", seats=3, payment_method="pm_card_visa")
+    assert created
+    remote = stripe_sdk.v1.subscriptions.retrieve(external_id)
+    assert remote.trial_end == int(trial_end.timestamp())
+    assert license_of(stripe_app, org).status == "trialing"  # nothing is charged during the trial
+
+
+@pytest.mark.parametrize(("days_left", "expected"), [(10, "trial_end"), (1, "billing_cycle_anchor"), (None, None)])
+def test_checkout_starts_the_paid_period_at_the_trials_end(monkeypatch, days_left, expected):
+    """Checkout refuses a trial_end under two days ahead; a billing cycle anchor then does the same."""
+    from host.billing import stripe_backend
+    from sdk.models import utcnow
+
+    ends = utcnow() + timedelta(days=days_left) if days_left else None
+    monkeypatch.setattr(stripe_backend, "running_trial_end", lambda *args, **kwargs: ends)
+    sub = type("Sub", (), {"org_id": 1, "tool_key": "testtool"})()
+    terms = stripe_backend._checkout_paid_start(None, sub)
+    if expected is None:
+        assert terms == {}
+    else:
+        assert terms[expected] == int(ends.timestamp())
+        assert expected == "trial_end" or terms["proration_behavior"] == "none"

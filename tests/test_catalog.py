@@ -18,7 +18,7 @@ def test_marketplace_is_public_and_lists_the_test_tool(catalog_app):
     assert 'data-tool="testtool"' in page
     assert "Test Tool" in page and "Records and notes for exercising the host." in page
     assert "Trial Office QA" in page and "Other" in page
-    assert "from <strong>USD 1.50</strong> / month" in page  # the cheapest monthly plan
+    assert "from <strong>USD 1.50</strong> per month" in page  # the cheapest monthly plan
     assert "per seat" in page
     assert "14-day free trial" in page
 
@@ -56,8 +56,10 @@ def test_tool_page_shows_plans_permissions_and_details(catalog_app):
     r = catalog_app.test_client().get("/marketplace/testtool")
     assert r.status_code == 200
     page = r.get_data(as_text=True)
-    assert "USD 5.00 / month" in page
-    assert "USD 1.50 per seat / month" in page and "per seat, minimum 3" in page
+    # Every price says its interval; a plan sold monthly and annually says both.
+    assert "USD 5.00 per month or USD 50.00 per year (save USD 10.00)" in page
+    assert "USD 1.50 per seat per month or USD 15.00 per seat per year" in page and "per seat, minimum 3" in page
+    assert "Monthly or annually" in page and " / month" not in page
     assert "14 days" in page
     assert "See records" in page and "Create and change records" in page
     assert "Used by the host&#39;s test suite." in page

@@ -35,7 +35,7 @@ REFUSALS = {
     "licensed_disabled": ("switched off", "enable it under My tools"),
     "trial_disabled": ("switched off", "enable it under My tools"),
     "lapsed": ("license for Test Tool in this organization is lapsed", "renew it"),
-    "suspended": ("license for Test Tool in this organization is suspended", "renew it"),
+    "suspended": ("suspended the Test Tool license", "Reason given", "write to the platform team at"),
     "expired": ("has expired", "renew it"),
 }
 SERVING = ("active_enabled", "trialing_enabled", "grace_enabled")

@@ -11,9 +11,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..billing import ProviderError, cancel, change_seats, open_subscription, purchase
+from sdk.api_docs import InvalidInput
+from sdk.forms import InputProblems
+
+from ..billing import ProviderError, billing_backend, cancel, change_seats, open_subscription, purchase
 from ..billing.overview import billing_overview, invoice_view, subscription_view
-from ..billing.purchases import checked_seats
+from ..billing.purchases import check_terms, checked_seats
 from ..billing.quote import quote
 from ..billing.seats import assign_seat, release_seat, seat_holders
 from ..db import db_session
@@ -59,6 +62,9 @@ def _run(check, action):
     session = db_session()
     try:
         check(session)
+    except InputProblems as problems:  # every problem, each naming its field, as the pages show them
+        session.rollback()
+        raise InvalidInput(problems) from None
     except LicensingError as exc:
         session.rollback()
         abort(422, str(exc))
@@ -106,7 +112,12 @@ def purchase_tool(args, key: str):
     """
     manifest = _manifest(key)
     actor = current_user._get_current_object()
-    result = _run(lambda s: quote(s, manifest, args["plan"], args["interval"], args.get("seats")),
+    def check(session):
+        check_terms(manifest, args["plan"], args["interval"], args.get("seats"),
+                    payment_method=args.get("payment_method") or None, backend=billing_backend())
+        quote(session, manifest, args["plan"], args["interval"], args.get("seats"))
+
+    result = _run(check,
                   lambda s: purchase(s, g.org, key, plan_code=args["plan"], interval=args["interval"],
                                      seats=args.get("seats"), actor=actor,
                                      payment_method=args.get("payment_method") or None))

@@ -45,6 +45,9 @@ class LicenseSchema(Schema):
     valid_until = fields.DateTime(allow_none=True, format="iso", metadata=UTC)
     trial_ends_at = fields.DateTime(allow_none=True, format="iso", metadata=UTC)
     entitled = fields.Boolean(required=True, metadata={"description": "The license lets the tool run now"})
+    suspension_reason = fields.String(allow_none=True, metadata={"description": "Why a platform admin "
+                                                                                "suspended it (null unless "
+                                                                                "suspended)"})
 
 
 class SubscriptionSchema(Schema):

@@ -24,6 +24,10 @@ class BillingBackend(ABC):
                        payment_method: str | None, return_url: str | None) -> StartedPurchase:
         """Open ``sub`` with the provider and write its first state into it (not the license)."""
 
+    def payment_problems(self, payment_method: str | None) -> list[tuple[str, str]]:
+        """What a purchase must still say to be paid this way, as (field, message); none by default."""
+        return []
+
     @abstractmethod
     def change_seats(self, session, org: Organization, sub: Subscription, seats: int) -> None:
         """Change the seat count; bills the difference the way the backend bills."""

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..models import Price
-from .errors import BillingError
+from .errors import BillingError, BillingProblems
 
 TERMS = ("tool_key", "plan_code", "plan_name", "interval", "amount", "currency", "per_seat", "min_seats",
          "trial_days")
@@ -59,6 +59,26 @@ def sync_all_prices(session, registry) -> int:
     return sum(len(sync_prices(session, record.manifest)) for record in registry.available())
 
 
+def plan_problem(manifest, plan_code: str) -> str | None:
+    """Why ``plan_code`` cannot be bought (None: it can)."""
+    if manifest.plan(plan_code) is not None:
+        return None
+    codes = ", ".join(p.code for p in manifest.plans) or "none"
+    if not plan_code:
+        return f"Choose a plan of {manifest.name} (plans: {codes})."
+    return f"{manifest.name} has no plan '{plan_code}' (plans: {codes})."
+
+
+def interval_problem(manifest, plan, interval: str) -> str | None:
+    """Why ``plan`` cannot be billed per ``interval`` (None: it can, or the plan is unknown)."""
+    if interval not in ("month", "year"):
+        return "Choose monthly or annual billing."
+    if plan is None or interval in plan.amounts():
+        return None
+    return (f"The {plan.name} plan of {manifest.name} is not sold per {interval}; "
+            f"choose {' or '.join(plan.amounts())}.")
+
+
 def current_price(session, manifest, plan_code: str, interval: str) -> Price:
     """The price a new purchase of ``plan_code`` per ``interval`` is made at.
 
@@ -66,12 +86,12 @@ def current_price(session, manifest, plan_code: str, interval: str) -> Price:
     rollback of nothing else.
     """
     plan = manifest.plan(plan_code)
-    if plan is None:
-        codes = ", ".join(p.code for p in manifest.plans) or "none"
-        raise BillingError(f"{manifest.name} has no plan '{plan_code}' (plans: {codes}).")
-    if interval not in plan.amounts():
-        raise BillingError(f"The {plan.name} plan of {manifest.name} is not sold per {interval}; "
-                           f"choose {' or '.join(plan.amounts())}.")
+    message = plan_problem(manifest, plan_code)
+    if message:
+        raise BillingProblems.of("plan", message)
+    message = interval_problem(manifest, plan, interval)
+    if message:
+        raise BillingProblems.of("interval", message)
     try:
         prices = sync_prices(session, manifest)
     except IntegrityError:

@@ -1,4 +1,6 @@
 """Billing errors; the message of each is meant for the user."""
+from sdk.forms import InputProblems
+
 from ..licensing import LicensingError
 
 
@@ -8,3 +10,14 @@ class BillingError(LicensingError):
 
 class ProviderError(BillingError):
     """The payment provider could not be reached or refused the request."""
+
+
+class BillingProblems(InputProblems, BillingError):
+    """Every problem of one billing input, each naming its field (plan, interval, seats, ...).
+
+    Still a :class:`BillingError`, so a caller that only reads the message keeps working; a page
+    form absorbs the problems beside their fields and the JSON API answers them as its 422."""
+
+    @classmethod
+    def of(cls, field: str | None, message: str) -> "BillingProblems":
+        return cls([(field, message)])

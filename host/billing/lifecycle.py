@@ -37,6 +37,21 @@ def license_status_for(sub: Subscription) -> str:
     return LICENSE_STATUS_OF.get(sub.status, "pending")
 
 
+def running_trial_end(session, org_id: int, tool_key: str, now=None):
+    """When the organization's running free trial of ``tool_key`` ends, or None (no trial runs).
+
+    A paid period bought while a trial runs starts at the trial's end, never on top of it: the
+    days of the trial are not charged for (manual invoices and Stripe's ``trial_end`` alike).
+    """
+    now = now or utcnow()
+    with org_scope(org_id):
+        lic = session.scalar(select(License).where(License.tool_key == tool_key))
+    if lic is None or lic.status != "trialing" or not license_entitles(lic.status, lic.valid_until, now):
+        return None
+    ends = lic.trial_ends_at or lic.valid_until
+    return ends if ends is not None and ends > now else None
+
+
 def _newer_subscription_exists(session, sub: Subscription) -> bool:
     """A late event about an old subscription must not undo what a newer purchase holds."""
     newer = select(Subscription.id).where(Subscription.tool_key == sub.tool_key, Subscription.id > sub.id)

@@ -20,7 +20,7 @@ from ..models import Invoice, Organization, Subscription
 from ..notifications.platform import notify_invoice_issued
 from .backend import BillingBackend, StartedPurchase
 from .errors import BillingError
-from .lifecycle import apply_subscription
+from .lifecycle import apply_subscription, running_trial_end
 
 
 def add_interval(moment: datetime, interval: str, count: int = 1) -> datetime:
@@ -29,6 +29,11 @@ def add_interval(moment: datetime, interval: str, count: int = 1) -> datetime:
     year, month = divmod(moment.month - 1 + months, 12)
     year, month = moment.year + year, month + 1
     return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+
+
+def first_period_start(session, sub: Subscription, now: datetime) -> datetime:
+    """A first period starts now, or at the end of the free trial running when it was bought."""
+    return running_trial_end(session, sub.org_id, sub.tool_key, now) or now
 
 
 def new_invoice_number(now: datetime | None = None) -> str:
@@ -55,7 +60,8 @@ def describe(sub: Subscription, seats: int | None = None) -> str:
 
 
 def mark_paid(session, invoice: Invoice, note: str, *, paid_at: datetime | None = None) -> Invoice:
-    """Record payment of an open invoice; a first payment starts the subscription's period then."""
+    """Record payment of an open invoice; a first payment starts the subscription's period then
+    (or, bought during a free trial, at the trial's end)."""
     note = (note or "").strip()
     if invoice.status != "open":
         raise BillingError(f"Invoice {invoice.number} is {invoice.status}; only an open invoice can be "
@@ -66,8 +72,10 @@ def mark_paid(session, invoice: Invoice, note: str, *, paid_at: datetime | None 
     sub = invoice.subscription
     with org_scope(invoice.org_id):
         if sub.status == "pending":
-            invoice.period_start = paid_at
-            invoice.period_end = add_interval(paid_at, sub.price.interval)
+            # The period starts when paid, or at the end of the trial it was bought during.
+            start = invoice.period_start if invoice.period_start and invoice.period_start > paid_at else paid_at
+            invoice.period_start = start
+            invoice.period_end = add_interval(start, sub.price.interval)
         invoice.status, invoice.amount_paid, invoice.paid_at = "paid", invoice.amount_due, paid_at
         invoice.payment_note = note[:500]
         if sub.status in ("pending", "past_due") or (invoice.period_end and sub.current_period_end
@@ -115,8 +123,9 @@ class ManualBackend(BillingBackend):
     def start_purchase(self, session, org: Organization, sub: Subscription, *, payment_method, return_url):
         now = utcnow()
         amount = sub.price.total(sub.seats)
-        invoice = issue_invoice(session, sub, amount=amount, start=now,
-                                end=add_interval(now, sub.price.interval), description=describe(sub))
+        start = first_period_start(session, sub, now)
+        invoice = issue_invoice(session, sub, amount=amount, start=start,
+                                end=add_interval(start, sub.price.interval), description=describe(sub))
         if amount == 0:
             mark_paid(session, invoice, "free plan: nothing to pay", paid_at=now)
         return StartedPurchase()
@@ -134,8 +143,9 @@ class ManualBackend(BillingBackend):
                               description=f"{added} added seat(s) of {describe(sub, seats)}, pro rata")
         elif sub.status == "pending":
             void_open_invoices(session, sub)
-            issue_invoice(session, sub, amount=sub.price.total(seats), start=now,
-                          end=add_interval(now, sub.price.interval), description=describe(sub, seats))
+            start = first_period_start(session, sub, now)
+            issue_invoice(session, sub, amount=sub.price.total(seats), start=start,
+                          end=add_interval(start, sub.price.interval), description=describe(sub, seats))
         with org_scope(sub.org_id):
             sub.seats = seats
             session.flush()

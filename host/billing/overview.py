@@ -37,6 +37,7 @@ class LicenseView:
     valid_until: datetime | None
     trial_ends_at: datetime | None
     entitled: bool
+    suspension_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class BillingOverview:
 
 def license_view(lic: License, now: datetime) -> LicenseView:
     return LicenseView(lic.status, lic.plan_code, lic.seats, lic.valid_until, lic.trial_ends_at,
-                       lic.entitled(now))
+                       lic.entitled(now), lic.suspension_reason if lic.status == "suspended" else None)
 
 
 def subscription_view(sub: Subscription) -> SubscriptionView:

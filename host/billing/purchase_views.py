@@ -1,5 +1,5 @@
 """Buying a tool from the catalog: choose plan, billing interval, seats and organization on the
-tool page, see exactly what will be charged, then confirm.
+tool page, see exactly what will be charged (terms still editable), then confirm.
 
 The confirmation posts to :func:`purchases.purchase`. A form sent twice finds the purchase the
 first one made (the service answers with the same subscription), so nothing is bought twice.
@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from sdk.forms import InputProblems
 from sdk.manifest import format_money
 
 from ..db import db_session
@@ -19,8 +20,9 @@ from ..models import Invoice
 from ..orgctx import org_member_required
 from ..templating import localtime
 from .blueprint import bp, manifest_or_404
+from .forms import PurchaseForm
 from .purchases import purchase
-from .quote import parse_seats, quote
+from .quote import quote
 
 
 @bp.get("/marketplace/<key>/buy")
@@ -43,50 +45,62 @@ def asks_payment_method() -> bool:
     return config["BILLING"] == "stripe" and not config.get("STRIPE_CHECKOUT")
 
 
-def _form_terms(source) -> tuple[str, str, str]:
-    return ((source.get("plan") or "").strip(), (source.get("interval") or "month").strip(),
-            source.get("seats") or "")
-
-
-def _render_confirmation(manifest, terms, status: int = 200, refusal: str | None = None):
-    """The quote for ``terms`` with any ``refusal`` flashed, or why it cannot be bought."""
-    plan, interval, seats = terms
-    problems = [refusal] if refusal else []
-    try:
-        priced = quote(db_session(), manifest, plan, interval, parse_seats(seats))
-    except LicensingError as exc:
-        db_session().rollback()
-        priced, status = None, max(status, 422)
-        if str(exc) not in problems:
-            problems.append(str(exc))
-    for problem in problems:
-        flash(problem, "error")
-    return render_template("billing/confirm_purchase.html", manifest=manifest, quote=priced,
-                           asks_payment_method=asks_payment_method(), backend=current_app.config["BILLING"],
-                           payment_method=request.form.get("payment_method", "")), status
+def _render_confirmation(manifest, form: PurchaseForm, status: int = 200):
+    """The form with the quote of its terms, or every reason they cannot be bought beside its field."""
+    priced = None
+    if not form.errors and not form.form_errors:
+        try:
+            priced = quote(db_session(), manifest, *form.terms, org=g.org)
+        except InputProblems as problems:
+            form.absorb(problems)
+        except LicensingError as exc:
+            form.form_errors.append(str(exc))
+        if priced is None:
+            db_session().rollback()
+            status = max(status, 422)
+    if not asks_payment_method() and "payment_method" in form:
+        del form.payment_method
+    return render_template("billing/confirm_purchase.html", manifest=manifest, quote=priced, form=form,
+                           asks_payment_method=asks_payment_method(),
+                           backend=current_app.config["BILLING"]), status
 
 
 @bp.route("/o/<org>/billing/buy/<key>", methods=["GET", "POST"])
 @org_member_required(admin=True)
 def confirm_purchase(key: str):
+    """GET shows the quote of the terms in the URL; POST with ``update`` re-prices the form's terms,
+    otherwise it buys them (the form stays filled in and says why when it cannot)."""
     manifest = manifest_or_404(key)
     if request.method != "POST":
-        return _render_confirmation(manifest, _form_terms(request.args))
-    terms = _form_terms(request.form)
-    payment_method = (request.form.get("payment_method") or "").strip() if asks_payment_method() else ""
+        if request.args:
+            return _render_confirmation(manifest, PurchaseForm.for_manifest(manifest, formdata=request.args))
+        first = {"plan": manifest.plans[0].code} if manifest.plans else {}
+        return _render_confirmation(manifest, PurchaseForm.for_manifest(manifest, formdata=None, data=first))
+    form = PurchaseForm.for_manifest(manifest)
+    if not form.validate_on_submit():
+        return _render_confirmation(manifest, form, 422)
+    if request.form.get("update"):
+        return _render_confirmation(manifest, form)
+    payment_method = (form.payment_method.data or "").strip() if asks_payment_method() else ""
+    plan, interval, seats = form.terms
     session = db_session()
     try:
-        result = purchase(session, g.org, key, plan_code=terms[0], interval=terms[1], seats=parse_seats(terms[2]),
+        result = purchase(session, g.org, key, plan_code=plan, interval=interval, seats=seats,
                           actor=current_user._get_current_object(), payment_method=payment_method or None,
                           return_url=url_for("billing.index", _external=True))
         session.commit()
+    except InputProblems as problems:
+        session.rollback()
+        form.absorb(problems)
+        return _render_confirmation(manifest, form, 422)
     except LicensingError as exc:
         session.rollback()
-        return _render_confirmation(manifest, terms, 422, str(exc))
+        form.form_errors.append(str(exc))
+        return _render_confirmation(manifest, form, 422)
     except IntegrityError:
         session.rollback()
-        return _render_confirmation(manifest, terms, 409, f"{manifest.name} was bought by someone else at the "
-                                                          "same time; see the billing page.")
+        form.form_errors.append(f"{manifest.name} was bought by someone else at the same time; see the billing page.")
+        return _render_confirmation(manifest, form, 409)
     if result.redirect_url:
         return redirect(result.redirect_url, 303)
     if not result.created:
@@ -101,10 +115,17 @@ def _outcome(session, manifest, result) -> str:
     if lic is not None and lic.entitled() and lic.status == "active":
         until = f" until {localtime(lic.valid_until)}" if lic.valid_until else ""
         return f"{manifest.name} is active{until} and switched on for this organization."
+    if lic is not None and lic.status == "trialing" and lic.entitled() and result.subscription.backend == "stripe":
+        return (f"{manifest.name} is bought: its free trial runs on until {localtime(lic.valid_until)}, when "
+                "the first charge is made.")
     invoice = session.scalar(select(Invoice).where(Invoice.subscription_id == result.subscription.id,
                                                    Invoice.status == "open").order_by(Invoice.id.desc()))
     if invoice is not None:
         amount = format_money(invoice.amount_due, invoice.currency)
+        if lic is not None and lic.status == "trialing" and invoice.period_start and lic.entitled():
+            return (f"Invoice {invoice.number} for {amount} is open, for the period from "
+                    f"{localtime(invoice.period_start)}, when the free trial of {manifest.name} ends; "
+                    "the trial runs on until then.")
         return (f"Invoice {invoice.number} for {amount} is open. {manifest.name} becomes active as soon "
                 "as it is paid.")
     return f"The payment for {manifest.name} is being confirmed; the license becomes active once it is."

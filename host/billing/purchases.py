@@ -16,8 +16,8 @@ from sdk.tenancy import org_scope
 from ..licensing import MAX_SEATS, _attributed_to, get_license
 from ..models import License, Organization, Subscription, User
 from .backend import billing_backend
-from .catalog import current_price
-from .errors import BillingError
+from .catalog import current_price, interval_problem, plan_problem
+from .errors import BillingError, BillingProblems
 from .lifecycle import apply_subscription
 from .seats import assigned_count
 
@@ -45,19 +45,68 @@ def open_subscription(session, org: Organization, tool_key: str) -> Subscription
         return next((sub for sub in subs if sub.open), None)
 
 
+def seats_problem(per_seat: bool, min_seats: int, plan_name: str, seats) -> str | None:
+    """Why ``seats`` cannot be billed on a plan with these terms (None: they can)."""
+    if not per_seat:
+        if seats not in (None, 1, min_seats):
+            return f"The {plan_name} plan is a flat price per organization; it has no seats to choose."
+        return None
+    if seats is None:
+        return None
+    if isinstance(seats, bool) or not isinstance(seats, int):
+        return "Seats must be a whole number."
+    if not min_seats <= seats <= MAX_SEATS:
+        return f"The {plan_name} plan needs between {min_seats} and {MAX_SEATS:,} seats."
+    return None
+
+
 def checked_seats(price, seats) -> int:
     """The seat count to bill: flat plans have one; per-seat plans at least their minimum."""
-    if not price.per_seat:
-        if seats not in (None, 1, price.min_seats):
-            raise BillingError(f"The {price.plan_name} plan is a flat price per organization; it has no seats "
-                               "to choose.")
-        return price.min_seats
-    if seats is None:
-        return price.min_seats
-    if isinstance(seats, bool) or not isinstance(seats, int):
-        raise BillingError("Seats must be a whole number.")
-    if not price.min_seats <= seats <= MAX_SEATS:
-        raise BillingError(f"The {price.plan_name} plan needs between {price.min_seats} and {MAX_SEATS:,} seats.")
+    message = seats_problem(price.per_seat, price.min_seats, price.plan_name, seats)
+    if message:
+        raise BillingProblems.of("seats", message)
+    return seats if price.per_seat and seats is not None else price.min_seats
+
+
+def parse_seats(raw) -> int | None:
+    """Seats as typed in a form: empty means the plan's minimum; anything else must be a number."""
+    text = (raw or "").strip() if isinstance(raw, str) else raw
+    if text in ("", None):
+        return None
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise BillingProblems.of("seats", "Seats must be a whole number.") from None
+
+
+def check_terms(manifest, plan_code: str, interval: str, seats, *, payment_method: str | None = None,
+                backend=None) -> int | None:
+    """Every problem of a purchase's terms at once, each naming its field; returns the seats asked.
+
+    Pages and the API call this before anything is priced or written, so a person and a program
+    read the same messages. ``seats`` may be typed text or a number; ``backend`` adds what it
+    needs (a payment method on the direct Stripe path)."""
+    problems = BillingProblems()
+    plan = manifest.plan(plan_code or "")
+    for name, message in (("plan", plan_problem(manifest, plan_code)),
+                          ("interval", interval_problem(manifest, plan, interval))):
+        if message:
+            problems.add(name, message)
+    try:
+        seats = parse_seats(seats)
+    except BillingProblems as bad:
+        problems.items.extend(bad.items)
+        seats = None
+    else:
+        message = plan and seats_problem(plan.per_seat, plan.min_seats, plan.name, seats)
+        if message:
+            problems.add("seats", message)
+    if backend is not None:
+        for name, message in backend.payment_problems(payment_method):
+            problems.add(name, message)
+    problems.raise_if_any()
     return seats
 
 
@@ -78,12 +127,13 @@ def purchase(session, org: Organization, tool_key: str, *, plan_code: str, inter
     an identical concurrent purchase rolls back the caller's transaction (there is nothing in it yet).
     """
     manifest = _manifest(tool_key)
+    backend = billing_backend()
+    seats = check_terms(manifest, plan_code, interval, seats, payment_method=payment_method, backend=backend)
     price = current_price(session, manifest, plan_code, interval)
     seats = checked_seats(price, seats)
     existing = open_subscription(session, org, tool_key)
     if existing is not None:
         return _same_purchase(session, org, existing, plan_code, interval, seats, manifest)
-    backend = billing_backend()
     with _attributed_to(actor), org_scope(org.id):
         sub = Subscription(tool_key=tool_key, price_id=price.id, price=price, backend=backend.name,
                            purchase_key=_purchase_key(session, org, tool_key), status="pending", seats=seats,
@@ -117,14 +167,15 @@ def change_seats(session, org: Organization, tool_key: str, seats, actor: User |
     manifest = _manifest(tool_key)
     sub = _subscription_or_error(session, org, tool_key, manifest)
     if not sub.price.per_seat:
-        raise BillingError(f"The {sub.price.plan_name} plan of {manifest.name} is a flat price; it has no seats.")
-    seats = checked_seats(sub.price, seats)
+        raise BillingProblems.of("seats", f"The {sub.price.plan_name} plan of {manifest.name} is a flat price; "
+                                          "it has no seats.")
+    seats = checked_seats(sub.price, parse_seats(seats))
     if seats == sub.seats:
-        raise BillingError(f"{manifest.name} already has {seats} seats.")
+        raise BillingProblems.of("seats", f"{manifest.name} already has {seats} seats.")
     in_use = assigned_count(session, org, tool_key)
     if seats < in_use:
-        raise BillingError(f"{in_use} members hold a seat of {manifest.name}; release seats before going down "
-                           f"to {seats}.")
+        raise BillingProblems.of("seats", f"{in_use} members hold a seat of {manifest.name}; release seats "
+                                          f"before going down to {seats}.")
     with _attributed_to(actor), org_scope(org.id):
         previous = sub.seats
         billing_backend(sub.backend).change_seats(session, org, sub, seats)
@@ -153,5 +204,5 @@ def _subscription_or_error(session, org: Organization, tool_key: str, manifest) 
     return sub
 
 
-__all__ = ["PurchaseResult", "cancel", "change_seats", "checked_seats", "open_subscription",
-           "purchase"]
+__all__ = ["PurchaseResult", "cancel", "change_seats", "check_terms", "checked_seats", "open_subscription",
+           "parse_seats", "purchase"]

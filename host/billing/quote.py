@@ -6,13 +6,17 @@ the confirmation page shows exactly what will be charged.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sdk.manifest import Plan
 
 from .catalog import current_price
-from .errors import BillingError
+from .lifecycle import running_trial_end
+from .manual import add_interval
 from .overview import Money
-from .purchases import checked_seats
+from .purchases import check_terms, checked_seats, parse_seats
+
+__all__ = ["INTERVAL_LABELS", "Offer", "Quote", "annual_saving", "parse_seats", "plan_offers", "quote"]
 
 INTERVAL_LABELS = {"month": "Monthly", "year": "Annually"}
 
@@ -59,33 +63,29 @@ class Quote:
     price: Money
     total: Money
     saving: Money | None
+    #: When the first paid period starts and ends if bought now during a free trial (else None:
+    #: it starts when paid).
+    trial_ends_at: datetime | None = None
+    first_period_end: datetime | None = None
 
     @property
     def interval_label(self) -> str:
         return INTERVAL_LABELS.get(self.interval, self.interval)
 
 
-def parse_seats(raw) -> int | None:
-    """Seats as typed in a form: empty means the plan's minimum; anything else must be a number."""
-    text = (raw or "").strip() if isinstance(raw, str) else raw
-    if text in ("", None):
-        return None
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        raise BillingError("Seats must be a whole number.") from None
-
-
-def quote(session, manifest, plan_code: str, interval: str, seats: int | None) -> Quote:
-    """Price ``seats`` of ``plan_code`` per ``interval``; refused with the purchase's own messages."""
-    if interval not in INTERVAL_LABELS:
-        raise BillingError("Choose monthly or annual billing.")
+def quote(session, manifest, plan_code: str, interval: str, seats, org=None) -> Quote:
+    """Price ``seats`` of ``plan_code`` per ``interval``; refused with the purchase's own messages,
+    every problem at once. For ``org``, the first paid period starts where a purchase would start
+    it: at the end of a free trial running now."""
+    seats = check_terms(manifest, plan_code, interval, seats)
     price = current_price(session, manifest, plan_code, interval)
     seats = checked_seats(price, seats)
     plan = manifest.plan(plan_code)
     saving = annual_saving(plan) if interval == "year" else None
     if saving is not None and price.per_seat:
         saving = Money(saving.amount * seats, saving.currency)
+    starts = running_trial_end(session, org.id, manifest.key) if org is not None else None
     return Quote(manifest.key, manifest.name, price.plan_code, price.plan_name, interval, price.per_seat,
                  price.min_seats, seats, Money(price.amount, price.currency),
-                 Money(price.total(seats), price.currency), saving)
+                 Money(price.total(seats), price.currency), saving, starts,
+                 add_interval(starts, interval) if starts else None)

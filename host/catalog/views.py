@@ -5,15 +5,17 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from sdk.manifest import CATEGORIES
 from sdk.tenancy import all_organizations
 
+from ..billing.forms import BuyChoiceForm
+from ..billing.quote import plan_offers
 from ..db import db_session
 from ..licensing import trial_days
 from ..models import License
 from ..templating import user_orgs
 from . import my_tools  # noqa: F401  (registers the "My tools" routes on bp)
 from .blueprint import bp
+from .forms import MarketplaceFilterForm
 from .search import filter_tools
 
 __all__ = ["bp"]
@@ -25,14 +27,12 @@ def _registry():
 
 @bp.get("/marketplace")
 def marketplace():
-    query = request.args.get("q", "").strip()[:200]
-    category = request.args.get("category", "").strip()
+    form = MarketplaceFilterForm.for_request(request.args)
+    query, category = form.q.data, form.category.data
     manifests = [r.manifest for r in _registry().available()]
     tools = filter_tools(manifests, query, category)
-    unknown_category = category if category and category not in CATEGORIES else ""
-    return render_template("catalog/marketplace.html", tools=tools, query=query,
-                           category="" if unknown_category else category,
-                           unknown_category=unknown_category, trial_days=trial_days)
+    return render_template("catalog/marketplace.html", tools=tools, query=query, category=category, form=form,
+                           trial_days=trial_days)
 
 
 @bp.get("/marketplace/<key>")
@@ -41,8 +41,12 @@ def tool(key: str):
     if manifest is None:
         abort(404, "There is no such tool in the marketplace.")
     works_with = [(k, _registry().manifest(k)) for k in manifest.works_with]
+    admin_orgs = _admin_orgs_for(key)
+    orgs = [org for org, _ in admin_orgs]
+    buy_forms = [(plan, BuyChoiceForm.for_plan(plan, plan_offers(plan), orgs)) for plan in manifest.plans] \
+        if orgs else []
     return render_template("catalog/tool.html", manifest=manifest, works_with=works_with,
-                           trial_days=trial_days(manifest), admin_orgs=_admin_orgs_for(key))
+                           trial_days=trial_days(manifest), admin_orgs=admin_orgs, buy_forms=buy_forms)
 
 
 def _admin_orgs_for(key: str) -> list[tuple]:

@@ -9,11 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sdk.audit import audited
 from sdk.models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
 
+from ..words import STATUS_WORDS
+
 LICENSE_STATUSES = ("pending", "trialing", "active", "grace", "lapsed", "suspended")
 ENTITLED_STATUSES = ("trialing", "active", "grace")
 
 
-@audited("host", entity_type="license", reason_required=False, exclude=("updated_at",))
+@audited("host", entity_type="license", reason_required=False, exclude=("updated_at",),
+         values={"status": STATUS_WORDS["license"]})
 class License(TenantMixin, TimestampMixin, Base):
     """What an organization holds for one tool. The request path reads only this table."""
 
@@ -27,6 +30,8 @@ class License(TenantMixin, TimestampMixin, Base):
     seats: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     trial_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why a platform admin suspended the license, shown to the organization (None unless suspended).
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
 
     def entitled(self, now: datetime | None = None) -> bool:
         return license_entitles(self.status, self.valid_until, now)

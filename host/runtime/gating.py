@@ -14,6 +14,7 @@ from sdk.views import required_permission
 
 from ..billing.seats import holds_seat
 from ..db import db_session
+from ..licensing import suspension_message
 from ..models import ENTITLED_STATUSES
 from ..orgctx import load_org, wants_json
 from ..permissions import has_tool_permission
@@ -98,6 +99,8 @@ def not_serving_message(name: str, state) -> str:
 def _not_serving(key: str, state):
     manifest = current_app.extensions["trialoffice.registry"].manifest(key)
     message = not_serving_message(manifest.name, state)
+    if state.license_status == "suspended":  # why, and whom to ask: the owner cannot lift it
+        message = suspension_message(db_session(), g.org, key, manifest.name)
     if wants_json():
         return jsonify(error="tool_unavailable", message=message, tool=key), 402
     return render_template("tools/not_available.html", manifest=manifest, state=state,

@@ -38,7 +38,7 @@ def find_the_tool(browser_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Marketplace")
     card = page.locator(".card[data-tool='testtool']")
     expect(card).to_contain_text("Records and notes for exercising the host.")
-    expect(card).to_contain_text("/ month")
+    expect(card).to_contain_text("per month")
     expect(card).to_contain_text("14-day free trial")
     browser_page.screenshot("03-marketplace.png")
 
@@ -102,7 +102,7 @@ def read_the_audit_trail(browser_page):
     page = browser_page.page
     page.locator("nav.sidebar").get_by_role("link", name="Audit trail").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
-    table = page.locator("table.audit-table")
+    table = page.locator("main table.data-table")
     expect(table).to_contain_text("free trial started")
     expect(table).to_contain_text("Tool switch")  # the record type by its label, not its code
     expect(table).to_contain_text("UTC")
