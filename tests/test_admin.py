@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from host import create_app
+from host.admin.licenses import DONE
 from host.db import get_db
 from host.models import License, User
 from sdk.tenancy import org_scope
@@ -75,7 +76,7 @@ def test_organizations_list_and_detail(console_app, acme, grant_license, admin_c
     grant_license(acme, "testtool", enable=True)
     page = admin_client.get("/admin/orgs").get_data(as_text=True)
     row = page.split('data-org="acme"')[1].split("</tr>")[0]
-    assert "Acme Research" in row and "CRO" in row and "<td>2</td>" in row and "testtool" in row
+    assert "Acme Research" in row and "CRO" in row and '<td class="num">2</td>' in row and "testtool" in row
     detail = admin_client.get("/admin/orgs/acme").get_data(as_text=True)
     assert "owner@acme.org" in detail and "member@acme.org" in detail and "owner" in detail
     assert 'data-tool="testtool"' in detail and "badge-enabled" in detail
@@ -85,9 +86,9 @@ def test_organizations_list_and_detail(console_app, acme, grant_license, admin_c
 def test_users_list_shows_flags(console_app, acme, admin_client):
     page = admin_client.get("/admin/users").get_data(as_text=True)
     root = page.split('data-user="root@platform.org"')[1].split("</tr>")[0]
-    assert "<td>yes</td>" in root and "Deactivate" not in root  # no switch for oneself
+    assert "<td>Yes</td>" in root and "Deactivate" not in root  # no switch for oneself
     member = page.split('data-user="member@acme.org"')[1].split("</tr>")[0]
-    assert "<td>no</td>" in member and "Deactivate" in member
+    assert "<td>No</td>" in member and "Deactivate" in member
 
 
 def test_deactivating_a_user_needs_confirmation(console_app, acme, admin_client, login_as):
@@ -96,7 +97,9 @@ def test_deactivating_a_user_needs_confirmation(console_app, acme, admin_client,
     assert member_client.get("/o/acme/").status_code == 200
     url = f"/admin/users/{member.id}/active"
     assert "I confirm" in admin_client.get(url).get_data(as_text=True)
-    assert submit_form(admin_client, url, {"active": "0"}).status_code == 400
+    refused = submit_form(admin_client, url, {"active": "0"})
+    assert refused.status_code == 422
+    assert "Tick the confirmation to continue; nothing was changed." in refused.get_data(as_text=True)
     assert member_client.get("/o/acme/").status_code == 200
     assert submit_form(admin_client, url, {"active": "0", "confirm": "yes"}).status_code == 303
     assert member_client.get("/o/acme/").status_code == 302  # signed out: sent to the login page
@@ -132,7 +135,7 @@ def test_plugins_page_shows_versions_use_and_unavailable_reason(future_app, acme
     assert "unavailable" in future and "needs SDK API level 99" in future and "2.0.0" in future
     assert "module tests.plugins.future_api" in future
     tool = page.split('data-plugin="testtool"')[1].split("</tr>")[0]
-    assert "available" in tool and "1.0.0" in tool and "<td>1</td>" in tool
+    assert "available" in tool and "1.0.0" in tool and '<td class="num">1</td>' in tool
     assert ">1</a></td>" in tool  # one organization licensed
     assert "future_api" not in client.get("/marketplace").get_data(as_text=True)
 
@@ -147,7 +150,8 @@ def test_licenses_list_filters(console_app, acme, make_user, make_org, grant_lic
     assert "Bravo Sites" in suspended and "Acme Research" not in suspended
     by_org = admin_client.get("/admin/licenses?org=acme").get_data(as_text=True)
     assert "Acme Research" in by_org and "Bravo Sites" not in by_org
-    assert "No licenses match" in admin_client.get("/admin/licenses?tool=nope").get_data(as_text=True)
+    assert "No licenses match" in admin_client.get("/admin/licenses?org=nope").get_data(as_text=True)
+    assert "Bravo Sites" in admin_client.get("/admin/licenses?tool=nope").get_data(as_text=True)  # ignored
 
 
 def test_grant_needs_a_reason_and_writes_history(console_app, acme, admin_client):
@@ -160,12 +164,15 @@ def test_grant_needs_a_reason_and_writes_history(console_app, acme, admin_client
     assert r.status_code == 303
     lic = _license(console_app, acme)
     assert (lic.status, lic.plan_code, lic.seats) == ("active", "team", 5)
-    [change] = _history(console_app, acme)
+    change, named = _history(console_app, acme)
     assert (change.action, change.changes["status"], change.reason, change.actor_label) == (
         "create", [None, "active"], "Pilot for the CRO", "root@platform.org")
+    assert (named.action, named.reason, named.actor_label) == ("license_granted", "Pilot for the CRO",
+                                                               "root@platform.org")
     page = admin_client.get(r.headers["Location"]).get_data(as_text=True)
-    row = page.split('data-action="create"')[1].split("</tr>")[0]
-    assert "Pilot for the CRO" in row and "root@platform.org" in row and "— → active" in row
+    row = page.split('data-action="license_granted"')[1].split("</tr>")[0]
+    assert "Pilot for the CRO" in row and "root@platform.org" in row and "— → Active" in row and "Granted" in row
+    assert page.count("data-action=") == 1  # the named action and its field changes are one row
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -178,11 +185,15 @@ def test_grant_with_bad_input_changes_nothing(console_app, acme, admin_client, f
     assert _license(console_app, acme) is None
 
 
+CONFIRMED = {"confirm": "y"}
+WORDS = {"active": "Active", "suspended": "Suspended", "lapsed": "Lapsed"}
+
+
 @pytest.mark.parametrize("action, extra, status", [
-    ("extend", {"days": "10"}, "active"), ("suspend", {}, "suspended"), ("revoke", {}, "lapsed"),
+    ("extend", {"days": "10"}, "active"), ("suspend", CONFIRMED, "suspended"), ("revoke", CONFIRMED, "lapsed"),
     ("grant", {"plan": "basic", "seats": "2", "days": "90"}, "active")])
-def test_license_actions_need_a_reason(console_app, acme, grant_license, admin_client, action, extra,
-                                       status):
+def test_license_actions_need_a_reason_and_are_recorded_by_name(console_app, acme, grant_license, admin_client,
+                                                                action, extra, status):
     grant_license(acme, "testtool", status="grace", enable=True)
     before = _license(console_app, acme)
     granted = [e.id for e in _history(console_app, acme)]
@@ -196,13 +207,16 @@ def test_license_actions_need_a_reason(console_app, acme, grant_license, admin_c
                     action=url)
     assert r.status_code == 303
     assert _license(console_app, acme).status == status
-    [change] = _history(console_app, acme)[len(granted):]
+    change, named = _history(console_app, acme)[len(granted):]
     assert (change.action, change.changes["status"], change.reason) == (
         "update", ["grace", status], f"ticket 42: {action}")
+    done = DONE[action]
+    assert (named.action, named.reason, named.actor_label) == (
+        f"license_{done}", f"ticket 42: {action}", "root@platform.org")
     page = admin_client.get(f"/admin/licenses/{before.id}").get_data(as_text=True)
-    newest = page.split('data-action="update"')[1].split("</tr>")[0]
-    assert f"ticket 42: {action}" in newest and f"grace → {status}" in newest
-    assert "root@platform.org" in newest
+    newest = page.split(f'data-action="license_{done}"')[1].split("</tr>")[0]
+    assert f"ticket 42: {action}" in newest and f"Grace period → {WORDS[status]}" in newest
+    assert "root@platform.org" in newest and done.capitalize() in newest
 
 
 def test_unknown_license_or_action_is_404(console_app, acme, grant_license, admin_client):
@@ -219,7 +233,9 @@ def test_suspension_stops_the_tool_on_the_next_request(console_app, acme, grant_
     owner_client = login_as(_user(console_app, "owner@acme.org"))
     assert owner_client.get("/o/acme/testtool/").status_code == 200
     lic = _license(console_app, acme)
-    submit_form(admin_client, f"/admin/licenses/{lic.id}", {"reason": "unpaid invoice"},
-                action=f"/admin/licenses/{lic.id}/suspend")
+    r = submit_form(admin_client, f"/admin/licenses/{lic.id}", {"reason": "unpaid invoice", **CONFIRMED},
+                    action=f"/admin/licenses/{lic.id}/suspend")
+    assert r.status_code == 303
+    assert _license(console_app, acme).suspension_reason == "unpaid invoice"
     assert owner_client.get("/o/acme/testtool/").status_code == 402
     assert "badge-suspended" in owner_client.get("/o/acme/tools").get_data(as_text=True)

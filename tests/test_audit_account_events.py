@@ -80,7 +80,7 @@ def test_license_changes_are_audited_with_their_reason(acme, make_user, login_as
 
     admin = login_as(make_user("root@platform.example.org", platform_admin=True))
     lic_id = trial.entity_id
-    response = submit_form(admin, f"/admin/licenses/{lic_id}", {"reason": "Unpaid invoice INV-7"},
+    response = submit_form(admin, f"/admin/licenses/{lic_id}", {"reason": "Unpaid invoice INV-7", "confirm": "y"},
                            action=f"/admin/licenses/{lic_id}/suspend")
     assert response.status_code in (302, 303)
     suspended = only(entries(app, org_id=org.id, entity_type="license"), action="update")

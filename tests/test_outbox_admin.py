@@ -45,14 +45,14 @@ def test_failing_then_dead_deliveries_show_with_their_error(world):
     [delivery] = deliveries(app)
     page = admin.get("/admin/events").get_data(as_text=True)
     row = row_of(page, delivery.id)
-    assert EVENT in row and event_id in row and "picky" in row and "Acme" in row and "failing" in row
+    assert EVENT in row and event_id in row and "picky" in row and "Acme" in row and "Failing" in row
     assert "KeyError: &#34;freezer 12 is not in the lab&#39;s register&#34;" in row
     assert f'data-delivery="{delivery.id}"' not in admin.get("/admin/events?state=dead").get_data(as_text=True)
 
     world["support"].deliver_events(now=later(40))
     assert deliveries(app)[0].status == "dead"
     dead_page = admin.get("/admin/events?state=dead").get_data(as_text=True)
-    assert "dead" in row_of(dead_page, delivery.id) and "Traceback" in dead_page
+    assert "Dead" in row_of(dead_page, delivery.id) and "Traceback" in dead_page
     assert "No failing or dead deliveries match" in admin.get("/admin/events?tool=testtool").get_data(as_text=True)
 
 
@@ -62,8 +62,10 @@ def test_requeue_needs_a_reason_then_delivers_and_is_audited(world):
     world["support"].deliver_events(now=later(40))
     [dead] = deliveries(app)
     url = f"/admin/events/{dead.id}/requeue"
-    refused = submit_form(admin, "/admin/events", {"reason": "  "}, action=url, follow_redirects=True)
-    assert "A reason is required to requeue a delivery." in refused.get_data(as_text=True)
+    refused = submit_form(admin, "/admin/events", {"reason": "  "}, action=url)
+    assert refused.status_code == 422
+    beside = row_of(refused.get_data(as_text=True), dead.id).split('data-field="reason"')[1].split("</div>")[0]
+    assert "A reason is required to requeue a delivery." in beside and 'aria-invalid="true"' in beside
     assert deliveries(app)[0].status == "dead" and entries(app, entity_type="event_delivery") == []
 
     state["broken"] = False  # the lab fixed its register

@@ -5,48 +5,67 @@ a comp is an admin grant (:func:`host.licensing.admin_change`) with its required
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from dataclasses import replace
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from sdk.manifest import format_money
-from sdk.numbers import INT32_MAX
+from sdk.tables import Column, list_page, table_page
 from sdk.tenancy import all_organizations, org_scope
 
 from ..billing.manual import mark_paid, note_refund
 from ..billing.overview import invoice_view
 from ..db import db_session
-from ..licensing import LicensingError, admin_change
+from ..licensing import LicensingError
 from ..models import Invoice, License, Organization, Subscription
 from ..models.billing import INVOICE_STATUSES
-from .blueprint import bp, form_int, registry
-from .paging import paginate
+from ..words import status_word
+from .blueprint import PER_PAGE, bp, registry
+from .forms import (
+    AdminForm,
+    CompForm,
+    InvoiceFilter,
+    MarkPaidForm,
+    RefundForm,
+    choices,
+    minor_units,
+    tool_choices,
+    whole,
+)
+from .licenses import apply_change
 
 COMP_PREFIX = "complimentary license (no charge): "
+
+INVOICE_COLUMNS = (
+    Column("number", "Number", Invoice.number, width="9rem"), Column("org", "Organization", Organization.name),
+    Column("tool", "Tool", Subscription.tool_key, width="8rem"), Column("what", "What"),
+    Column("due", "Due", Invoice.amount_due, numeric=True, width="7rem"),
+    Column("paid", "Paid", Invoice.amount_paid, numeric=True, width="7rem"),
+    Column("refunded", "Refunded", Invoice.amount_refunded, numeric=True, width="7rem"),
+    Column("status", "Status", Invoice.status, width="7rem"), Column("issued", "Issued", Invoice.created_at, width="7rem"))
 
 
 @bp.get("/billing/invoices")
 def billing_invoices():
-    status = request.args.get("status", "").strip()
-    org_slug = request.args.get("org", "").strip().lower()
-    tool = request.args.get("tool", "").strip()
+    filters = InvoiceFilter(request.args)
+    filters.status.choices = choices(INVOICE_STATUSES, "All statuses", lambda s: status_word(s, "invoice"))
+    filters.tool.choices = tool_choices()
     stmt = (select(Invoice, Organization).join(Organization, Organization.id == Invoice.org_id)
-            .join(Subscription, Subscription.id == Invoice.subscription_id)
-            .order_by(Invoice.created_at.desc(), Invoice.id.desc()))
-    if status in INVOICE_STATUSES:
+            .join(Subscription, Subscription.id == Invoice.subscription_id))
+    if status := filters.value("status"):
         stmt = stmt.where(Invoice.status == status)
-    if org_slug:
+    if org_slug := filters.value("org").lower():
         stmt = stmt.where(Organization.slug == org_slug)
-    if tool:
+    if tool := filters.value("tool"):
         stmt = stmt.where(Subscription.tool_key == tool)
     with all_organizations():
-        page = paginate(db_session(), stmt)
-        rows = [(invoice_view(inv), org) for inv, org in page.items]
-    return render_template("admin/billing_invoices.html", page=page, rows=rows, status=status,
-                           org_slug=org_slug, tool=tool, statuses=INVOICE_STATUSES,
-                           tool_keys=sorted(registry().records))
+        page = table_page(db_session(), stmt, INVOICE_COLUMNS, default_sort="-issued", per_page=PER_PAGE,
+                          tiebreak=Invoice.id.desc(), scalars=False)
+        page = replace(page, items=[(invoice_view(inv), org) for inv, org in page.items])
+    return render_template("admin/billing_invoices.html", page=page, filters=filters,
+                           filtered=bool(status or org_slug or tool))
 
 
 def _invoice_or_404(invoice_id: int) -> tuple[Invoice, Organization]:
@@ -59,13 +78,15 @@ def _invoice_or_404(invoice_id: int) -> tuple[Invoice, Organization]:
     return row[0], row[1]
 
 
-def _render_invoice(invoice_id: int, status: int = 200):
+def _render_invoice(invoice_id: int, failed: AdminForm | None = None, status: int = 200):
     invoice, org = _invoice_or_404(invoice_id)
     with all_organizations():
         lic = db_session().scalar(select(License).where(License.org_id == org.id,
                                                         License.tool_key == invoice.subscription.tool_key))
+    paid_form = failed if isinstance(failed, MarkPaidForm) else MarkPaidForm(formdata=None, id_prefix="paid-")
+    refund_form = failed if isinstance(failed, RefundForm) else RefundForm(formdata=None, id_prefix="refund-")
     return render_template("admin/billing_invoice.html", invoice=invoice, view=invoice_view(invoice), org=org,
-                           sub=invoice.subscription, lic=lic, form=request.form), status
+                           sub=invoice.subscription, lic=lic, paid_form=paid_form, refund_form=refund_form), status
 
 
 @bp.get("/billing/invoices/<int:invoice_id>")
@@ -73,82 +94,71 @@ def billing_invoice(invoice_id: int):
     return _render_invoice(invoice_id)
 
 
-def _change_invoice(invoice_id: int, change, done: str):
-    """Run ``change(session, invoice)`` and commit, or re-show the invoice with the reason."""
+def _change_invoice(invoice_id: int, form: AdminForm, change, done: str):
+    """Run ``change(session, invoice)`` and commit, or re-show the invoice with every problem."""
     invoice, _ = _invoice_or_404(invoice_id)
     session = db_session()
-    try:
-        with org_scope(invoice.org_id):
-            change(session, invoice)
-        session.commit()
-    except LicensingError as exc:
-        session.rollback()
-        flash(str(exc), "error")
-        return _render_invoice(invoice_id, 422)
-    flash(done.format(number=invoice.number), "success")
-    return redirect(url_for("admin.billing_invoice", invoice_id=invoice_id), 303)
+    if form.validate_on_submit():
+        try:
+            with org_scope(invoice.org_id):
+                change(session, invoice)
+            session.commit()
+        except LicensingError as exc:
+            session.rollback()
+            form.refuse(str(exc))
+        else:
+            flash(done.format(number=invoice.number), "success")
+            return redirect(url_for("admin.billing_invoice", invoice_id=invoice_id), 303)
+    return _render_invoice(invoice_id, form, 422)
 
 
 @bp.post("/billing/invoices/<int:invoice_id>/paid")
 def mark_invoice_paid(invoice_id: int):
-    return _change_invoice(invoice_id, lambda session, inv: mark_paid(session, inv, request.form.get("note", "")),
+    form = MarkPaidForm(id_prefix="paid-")
+    return _change_invoice(invoice_id, form, lambda session, inv: mark_paid(session, inv, form.note.data),
                            "Invoice {number} is marked paid.")
-
-
-def minor_units(raw: str | None) -> int:
-    """``"2.50"`` -> 250: an amount typed in the currency's main unit, at most two decimals."""
-    try:
-        value = Decimal((raw or "").strip())
-    except InvalidOperation:
-        raise LicensingError("Give the refund as an amount such as 2.50.") from None
-    if not value.is_finite() or value <= 0:
-        raise LicensingError("The refund must be more than zero.")
-    if value > Decimal(INT32_MAX) / 100:  # amounts are Integer columns; compared before any arithmetic
-        raise LicensingError("The refund is larger than any invoice can be.")
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise LicensingError("The refund can have at most two decimals.")
-    return int(cents)
 
 
 @bp.post("/billing/invoices/<int:invoice_id>/refund")
 def refund_invoice(invoice_id: int):
+    form = RefundForm(id_prefix="refund-")
+
     def change(session, invoice):
-        note_refund(session, invoice, minor_units(request.form.get("amount")), request.form.get("note", ""))
+        note_refund(session, invoice, minor_units(form.amount.data), form.note.data)
 
-    return _change_invoice(invoice_id, change, "The refund on invoice {number} is noted.")
+    return _change_invoice(invoice_id, form, change, "The refund on invoice {number} is noted.")
 
 
-def _render_comp(status: int = 200):
+def _render_comp(form: CompForm, status: int = 200):
     tools = sorted((r.manifest for r in registry().available()), key=lambda m: m.name.casefold())
-    return render_template("admin/billing_comp.html", tools=tools, form=request.form), status
+    form.tool.choices = [SelectChoice(m.key, m.name) for m in tools]
+    return render_template("admin/billing_comp.html", form=form), status
 
 
 @bp.route("/billing/comp", methods=["GET", "POST"])
 def comp_license():
     """A free license for an organization; the reason is required and kept in the license's history."""
     if request.method != "POST":
-        return _render_comp()
-    session = db_session()
-    form = request.form
-    slug, tool_key, reason = (form.get(name, "").strip() for name in ("org", "tool", "reason"))
-    try:
-        org = session.scalar(select(Organization).where(Organization.slug == slug.lower()))
+        return _render_comp(CompForm(formdata=None, id_prefix="comp-"))
+    form = CompForm(id_prefix="comp-")
+    valid = form.validate_on_submit()
+    org = None
+    if form.org.data and not form.org.errors:
+        org = db_session().scalar(select(Organization).where(Organization.slug == form.org.data.lower()))
         if org is None:
-            raise LicensingError(f"There is no organization '{slug}'.")
-        if not reason:
-            raise LicensingError("A reason is required for a complimentary license.")
-        with org_scope(org.id):
-            lic = admin_change(session, org, tool_key, "grant", COMP_PREFIX + reason,
-                               current_user._get_current_object(), plan=form.get("plan") or None,
-                               seats=form_int(form, "seats", "Seats"), days=form_int(form, "days", "Days"))
-            session.commit()
-    except LicensingError as exc:
-        session.rollback()
-        flash(str(exc), "error")
-        return _render_comp(422)
-    flash(f"{org.name} has a complimentary {tool_key} license until {lic.valid_until:%Y-%m-%d}.", "success")
-    return redirect(url_for("admin.license_detail", license_id=lic.id), 303)
+            form.refuse(f"There is no organization '{form.org.data}'.", "org")
+    if valid and org is not None:
+        try:
+            lic = apply_change(org, form.tool.data, "grant", COMP_PREFIX + form.reason.data, plan=form.plan.data,
+                               seats=whole(form.seats), days=whole(form.days))
+        except LicensingError as exc:
+            db_session().rollback()
+            form.refuse(str(exc))
+        else:
+            flash(f"{org.name} has a complimentary {form.tool.data} license until {lic.valid_until:%Y-%m-%d}.",
+                  "success")
+            return redirect(url_for("admin.license_detail", license_id=lic.id), 303)
+    return _render_comp(form, 422)
 
 
 def revenue_by_tool(session) -> list[dict]:
@@ -174,6 +184,20 @@ def revenue_by_tool(session) -> list[dict]:
     return sorted(rows, key=lambda r: (r["tool"], r["currency"] or ""))
 
 
+def _key(name):
+    return lambda row: row[name] or 0
+
+
+REVENUE_COLUMNS = (
+    Column("tool", "Tool", lambda row: row["tool"]), Column("currency", "Currency", lambda row: row["currency"] or "",
+                                                            width="6rem"),
+    Column("invoices", "Paid invoices", _key("invoices"), numeric=True, width="8rem"),
+    Column("paid", "Paid", _key("paid"), numeric=True), Column("refunded", "Refunded", _key("refunded"), numeric=True),
+    Column("revenue", "Revenue", _key("revenue"), numeric=True),
+    Column("subscriptions", "Active subscriptions", _key("active_subscriptions"), numeric=True, width="10rem"))
+
+
 @bp.get("/billing/revenue")
 def billing_revenue():
-    return render_template("admin/billing_revenue.html", rows=revenue_by_tool(db_session()))
+    page = list_page(revenue_by_tool(db_session()), REVENUE_COLUMNS, default_sort="tool", per_page=PER_PAGE)
+    return render_template("admin/billing_revenue.html", page=page)

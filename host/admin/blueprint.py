@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app
 from flask_login import current_user
 
-from ..licensing import LicensingError
-
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: Rows per page of the console's lists (admins scan long lists).
+PER_PAGE = 50
 
 
 @bp.before_request
@@ -18,14 +19,3 @@ def platform_admins_only():
 
 def registry():
     return current_app.extensions["trialoffice.registry"]
-
-
-def form_int(form, name: str, label: str) -> int | None:
-    """An optional whole number from a form; a clear refusal when it is not one."""
-    raw = (form.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise LicensingError(f"{label} must be a whole number.") from None

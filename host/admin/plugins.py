@@ -5,6 +5,7 @@ from flask import render_template
 from sqlalchemy import and_, func, or_, select
 
 from sdk.models import utcnow
+from sdk.tables import Column, list_page
 from sdk.tenancy import all_organizations
 
 from ..db import db_session
@@ -36,7 +37,25 @@ def plugin_usage(session) -> dict[str, dict[str, int]]:
     return usage
 
 
+def plugin_columns(usage: dict[str, dict[str, int]]) -> tuple[Column, ...]:
+    def used(name):
+        return lambda r: usage.get(r.key, {}).get(name, 0)
+
+    return (Column("key", "Key", lambda r: r.key, width="9rem"),
+            Column("name", "Name", lambda r: (r.manifest.name if r.manifest else "").casefold()),
+            Column("version", "Version", lambda r: str(r.version or ""), width="6rem"),
+            Column("api", "API level", lambda r: r.api_level if r.api_level is not None else -1, numeric=True,
+                   width="5rem"),
+            Column("state", "State", lambda r: not r.available, width="11rem"), Column("origin", "Origin"),
+            Column("failures", "Failures", lambda r: sum(r.failures.values()), numeric=True, width="7rem"),
+            Column("licensed", "Orgs licensed", used("licensed"), numeric=True, width="6rem"),
+            Column("enabled", "Orgs enabled", used("enabled"), numeric=True, width="6rem"),
+            Column("in_use", "In use", used("in_use"), numeric=True, width="5rem"))
+
+
 @bp.get("/plugins")
 def plugins():
+    usage = plugin_usage(db_session())
     records = sorted(registry().records.values(), key=lambda r: r.key)
-    return render_template("admin/plugins.html", records=records, usage=plugin_usage(db_session()))
+    page = list_page(records, plugin_columns(usage), default_sort="key", per_page=100)
+    return render_template("admin/plugins.html", page=page, usage=usage)
