@@ -80,3 +80,29 @@ def test_platform_admin_sees_all_organizations(two_orgs, make_user, login_as):
     assert "Bravo secret finding" in only_b and "Alpha protocol deviation" not in only_b
     assert admin.get("/admin/audit/export.csv").status_code == 200
     assert a_client.get("/admin/audit").status_code == 404
+
+
+def test_bad_filters_are_all_named_beside_their_fields_in_the_page_and_the_api(two_orgs, make_user, login_as):
+    app, a_client, *_ = two_orgs
+    bad = a_client.get("/o/org-a/audit?date_from=yesterday&date_to=soon&user=alice")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "These filters cannot be used (2)" in html
+    assert html.count('class="field-error"') == 2 and 'value="alice"' in html, "values are kept"
+    assert "From must be a date like 2026-01-31." in html and "To must be a date like 2026-01-31." in html
+    backwards = a_client.get("/o/org-a/audit?date_from=2026-02-01&date_to=2026-01-01").get_data(as_text=True)
+    assert "The end date is before the start date." in backwards
+    api = a_client.get("/api/v1/o/org-a/audit?date_from=2026-02-01&date_to=2026-01-01")
+    assert api.status_code == 422 and api.get_json()["fields"] == {"date_to": ["The end date is before the start date."]}
+    admin = login_as(make_user("root@platform.example.org", platform_admin=True))
+    unknown = admin.get("/admin/audit?org=nobody&date_to=never").get_data(as_text=True)
+    assert "There is no organization &#39;nobody&#39;." in unknown and "To must be a date" in unknown
+
+
+def test_the_trail_sorts_by_a_column_and_pages(two_orgs):
+    app, a_client, *_ = two_orgs
+    html = a_client.get("/o/org-a/audit?sort=action").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in html and "sort=-action" in html
+    actions = [chunk.split('"')[0] for chunk in html.split('data-action="')[1:]]
+    assert actions == sorted(actions)
+    odd = a_client.get("/o/org-a/audit?sort=nonsense&page=999")
+    assert odd.status_code == 200 and 'aria-sort="descending"' in odd.get_data(as_text=True)

@@ -127,7 +127,7 @@ def test_audit_page_offers_only_the_tools_in_the_organizations_own_trail(acme, m
 
 def _tool_options(client, path: str) -> set[str]:
     page = client.get(path).get_data(as_text=True)
-    select = re.search(r'<select name="tool">(.*?)</select>', page, re.S).group(1)
+    select = re.search(r'<select[^>]*name="tool"[^>]*>(.*?)</select>', page, re.S).group(1)
     return set(re.findall(r'<option value="([^"]+)"', select))
 
 

@@ -164,7 +164,7 @@ def test_the_centre_needs_a_sign_in(client):
 def test_email_is_on_by_default_and_a_choice_turns_it_off(app, acme, member, login_as, outbox):
     client = login_as(member)
     page = client.get("/account/notifications").get_data(as_text=True)
-    assert 'value="testtool.reminder" checked' in page and 'value="invitation"' not in page
+    assert re.search(r'<input checked[^>]*value="testtool.reminder"', page) and 'value="invitation"' not in page
     r = submit_form(client, "/account/notifications", {"email": ["invoice_issued"]})
     assert r.status_code == 303
     notify(app, acme, [member.id])
@@ -176,6 +176,8 @@ def test_email_is_on_by_default_and_a_choice_turns_it_off(app, acme, member, log
     with app.app_context():
         assert db_session().scalar(select(AuditEntry).where(
             AuditEntry.entity_type == "notification_preference"))
+    forged = submit_form(client, "/account/notifications", {"email": ["testtool.reminder", "no.such_kind"]})
+    assert forged.status_code == 422 and "not a valid choice" in forged.get_data(as_text=True)
 
 
 # --- what the platform sends ------------------------------------------------------------------

@@ -215,6 +215,7 @@ def test_trail_shows_invoice_amounts_as_money(make_app, make_user, make_org, log
     assert "Amount paid</span>: USD 0.00 → USD 5.00" in paid
     assert "Currency</span>: USD <span class=\"muted\">(unchanged)</span>" in paid
     assert "Root Admin" in paid and "root@platform.example.org" in paid
+    assert "Status</span>: Due → Paid" in paid, "coded values show as the words models declare"
     rows = list(csv.DictReader(io.StringIO(client.get("/o/acme/audit/export.csv?entity_type=invoice")
                                            .get_data(as_text=True))))
     assert {"Amount due", "USD 5.00"} <= {v for r in rows for v in (r["field_label"], r["new_value"])}
@@ -241,3 +242,4 @@ def test_accepting_an_invitation_is_done_by_the_new_member(app, make_user, make_
     trail = text(owner_client.get("/o/acme/audit?entity_type=membership"))
     row = trail.split('data-action="create"')[1].split("</tr>")[0]
     assert "Nina New" in row and "new@example.org" in row and "Not signed in" not in row
+    assert "Member</span>: Nina New (new@example.org)" in row, "a user id shows as the person"

@@ -2,8 +2,10 @@
 of the audit page (``host.compliance``); owners and admins only."""
 from __future__ import annotations
 
-from flask import abort, g
+from flask import g
 from marshmallow import Schema, fields, validate
+
+from sdk.api_docs import InvalidInput
 
 from ..compliance.queries import PAGE_SIZE, AuditFilters, FilterError, filtered_query
 from ..db import db_session
@@ -68,6 +70,6 @@ def get_audit_trail(args):
                   for name, value in args.items()}
     try:
         filters = AuditFilters.from_args(query_args, g.org.id)
-    except FilterError as exc:
-        abort(422, f"The request is not valid: {exc}")
+    except FilterError as problems:
+        raise InvalidInput(problems) from None
     return {"entries": db_session().scalars(filtered_query(filters).limit(args["limit"])).all()}

@@ -18,8 +18,10 @@ from sdk.audit import (
     audited_model,
     field_label,
     humanize,
+    is_person_field,
     is_time_field,
     money_currency,
+    value_word,
 )
 from sdk.manifest import format_money
 
@@ -62,6 +64,11 @@ class EntryView:
         return self.entry.reason or ""
 
     @property
+    def row_attributes(self) -> dict:
+        """Attributes of the entry's table row (the kit's table puts them on its ``<tr>``)."""
+        return {"data-action": self.entry.action}
+
+    @property
     def only_new(self) -> bool:
         """Nothing was there before (a creation, a signing): the new values alone say it all."""
         return self.entry.action != "update" and all(c.old == EMPTY for c in self.changes)
@@ -71,10 +78,17 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, humanize(action))
 
 
-def show_value(model, key: str, value, values: dict) -> str:
-    """One stored value (JSON data, as captured) as text for a reader."""
+def show_value(model, key: str, value, values: dict, people: dict | None = None) -> str:
+    """One stored value (JSON data, as captured) as text for a reader; ``people`` maps the user
+    ids of person fields to users (see :func:`_people`)."""
     if value is None or value == "":
         return EMPTY
+    word = value_word(model, key, value)
+    if word is not None:
+        return word
+    if is_person_field(model, key) and isinstance(value, int) and not isinstance(value, bool):
+        user = (people or {}).get(value)
+        return f"{user.name} ({user.email})" if user is not None else f"User {value}"
     currency = money_currency(model, key, values)
     if currency and isinstance(value, int) and not isinstance(value, bool):
         return format_money(value, currency)
@@ -111,13 +125,13 @@ def _described(data: dict, separator: str = "; ") -> str:
     return separator.join(parts)
 
 
-def field_changes(entry, hide: frozenset[str] = frozenset()) -> list[FieldChange]:
+def field_changes(entry, hide: frozenset[str] = frozenset(), people: dict | None = None) -> list[FieldChange]:
     model = audited_model(entry.tool, entry.entity_type)
     changes = {k: v for k, v in (entry.changes or {}).items() if k not in hide}
     olds = {k: pair[0] for k, pair in changes.items()}
     news = {k: pair[1] for k, pair in changes.items()}
-    return [FieldChange(key, field_label(model, key), show_value(model, key, pair[0], olds),
-                        show_value(model, key, pair[1], news), unchanged=pair[0] == pair[1])
+    return [FieldChange(key, field_label(model, key), show_value(model, key, pair[0], olds, people),
+                        show_value(model, key, pair[1], news, people), unchanged=pair[0] == pair[1])
             for key, pair in changes.items()]
 
 
@@ -127,10 +141,19 @@ def record_label(tool: str, entity_type: str, entity_id: str) -> str:
     return f"{label} {entity_id}"
 
 
+def _named_in_changes(entry) -> set[int]:
+    """The user ids that person fields of ``entry`` hold, before or after the change."""
+    model = audited_model(entry.tool, entry.entity_type)
+    return {value for key, pair in (entry.changes or {}).items() if is_person_field(model, key)
+            for value in pair if isinstance(value, int) and not isinstance(value, bool)}
+
+
 def _people(entries) -> tuple[dict, dict]:
-    """The users who acted, by id and by email, in two queries."""
+    """The users who acted or are named in a change, by id and by email, in two queries."""
     ids = {int(e.actor_id) for e in entries
            if e.actor_type in ("user", "token") and e.actor_id and str(e.actor_id).isdigit()}
+    for e in entries:
+        ids |= _named_in_changes(e)
     emails = {e.actor_label.lower() for e in entries if e.actor_type == "user" and not e.actor_id}
     by_id, by_email = {}, {}
     if ids:
@@ -167,5 +190,5 @@ def present(entries, hide: frozenset[str] = frozenset()) -> list[EntryView]:
     for e in entries:
         who, email = _who(e, by_id, by_email)
         views.append(EntryView(e, localtime(e.at, SECONDS), who, email, action_label(e.action),
-                               record_label(e.tool, e.entity_type, e.entity_id), field_changes(e, hide)))
+                               record_label(e.tool, e.entity_type, e.entity_id), field_changes(e, hide, by_id)))
     return views

@@ -6,13 +6,15 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
+from sdk.forms import InputProblems
+
 from ..models import AuditEntry
 
 PAGE_SIZE = 100
 
 
-class FilterError(ValueError):
-    pass
+class FilterError(InputProblems):
+    """Every problem of the trail's filters at once, each naming its field."""
 
 
 @dataclass(frozen=True)
@@ -28,21 +30,25 @@ class AuditFilters:
 
     @classmethod
     def from_args(cls, args, org_id: int | None = None) -> "AuditFilters":
-        def day(name):
+        problems = FilterError()
+
+        def day(name, label):
             raw = (args.get(name) or "").strip()
             if not raw:
                 return None
             try:
                 return date.fromisoformat(raw)
             except ValueError:
-                raise FilterError(f"{name.replace('_', ' ')} must be a date like 2026-01-31") from None
+                problems.add(name, f"{label} must be a date like 2026-01-31.")
+                return None
 
         filters = cls(tool=(args.get("tool") or "").strip(), entity_type=(args.get("entity_type") or "").strip(),
                       entity_id=(args.get("entity_id") or "").strip(), user=(args.get("user") or "").strip(),
-                      action=(args.get("action") or "").strip(), date_from=day("date_from"),
-                      date_to=day("date_to"), org_id=org_id)
+                      action=(args.get("action") or "").strip(), date_from=day("date_from", "From"),
+                      date_to=day("date_to", "To"), org_id=org_id)
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-            raise FilterError("The start date is after the end date.")
+            problems.add("date_to", "The end date is before the start date.")
+        problems.raise_if_any()
         return filters
 
     def as_args(self) -> dict:

@@ -2,56 +2,92 @@
 (``/admin/audit``), with CSV and PDF exports; the API's is ``host.api.audit``."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, g, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sdk.csv_export import csv_response
 from sdk.models import utcnow
+from sdk.tables import Column, table_page
 
 from ..admin.blueprint import bp as admin_bp
 from ..db import db_session, get_db
-from ..models import Organization
+from ..models import AuditEntry, Organization
 from ..orgctx import org_member_required
 from .exports import CSV_HEADER, csv_rows, pdf_report
+from .filter_form import AuditFilterForm
 from .presentation import present
 from .queries import PAGE_SIZE, AuditFilters, FilterError, filtered_query, tools_query
 from .verify import verify_trail
 
 bp = Blueprint("audit", __name__)
 
+#: The trail's columns; widths keep "Changes" readable in a 1280-pixel window.
+COLUMNS = (Column("seq", "#", width="2.5rem"), Column("when", "When", AuditEntry.at, width="8rem"),
+           Column("who", "Who", AuditEntry.actor_label, width="8.5rem"),
+           Column("tool", "Tool", AuditEntry.tool, width="5.5rem"),
+           Column("record", "Record", AuditEntry.entity_type, width="8rem"),
+           Column("action", "Action", AuditEntry.action, width="6.5rem"),
+           Column("changes", "Changes (old → new)"), Column("reason", "Reason", width="8rem"))
+ORG_COLUMN = Column("org", "Organization", width="7rem")
+#: Shown by the record column and the organization already: left out of each entry's changes.
+SHOWN_ELSEWHERE = frozenset({"id", "org_id"})
 
-def _filters(org_id=None) -> AuditFilters:
-    try:
-        return AuditFilters.from_args(request.args, org_id)
-    except FilterError as exc:
-        abort(400, str(exc))
+
+def _org_filters(org_id=None) -> AuditFilters:
+    """The filters of the request for one organization's trail; FilterError names every problem."""
+    return AuditFilters.from_args(request.args, org_id)
 
 
 def _admin_filters() -> AuditFilters:
+    """The platform console's filters: an organization's short name, if given, must exist."""
     slug = (request.args.get("org") or "").strip()
     org_id = None
     if slug:
         org_id = db_session().scalar(select(Organization.id).where(Organization.slug == slug))
         if org_id is None:
-            abort(400, f"There is no organization '{slug}'.")
-    return _filters(org_id)
+            problems = FilterError([("org", f"There is no organization '{slug}'.")])
+            try:
+                AuditFilters.from_args(request.args)
+            except FilterError as more:
+                problems.items += more.items
+            raise problems
+    return AuditFilters.from_args(request.args, org_id)
+
+
+def _export_filters(read) -> AuditFilters:
+    try:
+        return read()
+    except FilterError as problems:
+        abort(400, str(problems))
 
 
 def _slugs() -> dict:
     return dict(db_session().execute(select(Organization.id, Organization.slug)).all())
 
 
-def _page(filters: AuditFilters, all_orgs: bool, template_args: dict):
-    query = filtered_query(filters, all_orgs=all_orgs)
-    total = db_session().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    rows = db_session().scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+def _page(read_filters, all_orgs: bool, template_args: dict):
+    """The trail page: the filter bar (every problem beside its field) and one page of entries."""
+    org_id = None if all_orgs else g.org.id
+    try:
+        filters, problems = read_filters(), None
+    except FilterError as found:
+        filters, problems = AuditFilters(org_id=org_id), found
     tools = db_session().scalars(tools_query(filters, all_orgs=all_orgs)).all()
-    return render_template("compliance/audit.html", entries=rows, views=present(rows), filters=filters,
-                           page=page, pages=pages, total=total, tools=tools,
+    form = AuditFilterForm.for_request(request.args, tools, admin_view=all_orgs)
+    columns = ((ORG_COLUMN,) if all_orgs else ()) + COLUMNS
+    page = None
+    if problems is None:
+        page = table_page(db_session(), filtered_query(filters, all_orgs=all_orgs), columns,
+                          default_sort="-when", per_page=PAGE_SIZE, tiebreak=AuditEntry.id.desc())
+        page = replace(page, items=present(page.items, hide=SHOWN_ELSEWHERE))
+    else:
+        form.absorb(problems)
+    html = render_template("compliance/audit.html", page=page, form=form, filters=filters,
                            slugs=_slugs() if all_orgs else {}, **template_args)
+    return html, 200 if problems is None else 400
 
 
 def _csv(filters: AuditFilters, all_orgs: bool, name: str) -> Response:
@@ -73,13 +109,13 @@ def _pdf(filters: AuditFilters, all_orgs: bool, name: str, scope_label: str) -> 
 @bp.get("/o/<org>/audit")
 @org_member_required(admin=True)
 def org_trail():
-    return _page(_filters(g.org.id), False, {"export_endpoint": "audit.org_export"})
+    return _page(lambda: _org_filters(g.org.id), False, {"export_endpoint": "audit.org_export"})
 
 
 @bp.get("/o/<org>/audit/export.<fmt>")
 @org_member_required(admin=True)
 def org_export(fmt):
-    filters = _filters(g.org.id)
+    filters = _export_filters(lambda: _org_filters(g.org.id))
     name = f"audit-{g.org.slug}-{utcnow():%Y%m%d-%H%M%S}"
     if fmt == "csv":
         return _csv(filters, False, name)
@@ -91,12 +127,12 @@ def org_export(fmt):
 @admin_bp.get("/audit")
 def audit_trail():
     """Every organization's trail; the admin blueprint lets platform admins only."""
-    return _page(_admin_filters(), True, {"export_endpoint": "admin.audit_export", "admin_view": True})
+    return _page(_admin_filters, True, {"export_endpoint": "admin.audit_export", "admin_view": True})
 
 
 @admin_bp.get("/audit/export.<fmt>")
 def audit_export(fmt):
-    filters = _admin_filters()
+    filters = _export_filters(_admin_filters)
     name = f"audit-platform-{utcnow():%Y%m%d-%H%M%S}"
     if fmt == "csv":
         return _csv(filters, True, name)

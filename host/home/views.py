@@ -6,8 +6,10 @@ from flask_login import current_user, login_required
 
 from sdk.services import UserRef
 
+from ..licensing import trial_days
 from ..orgctx import org_member_required, org_ref
 from ..templating import serving_tools, user_orgs
+from .roadmap import coming_tools
 from .widgets import dashboard_panels
 
 bp = Blueprint("home", __name__)
@@ -16,7 +18,9 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
-        return render_template("home/welcome.html")
+        tools = [record.manifest for record in current_app.extensions["trialoffice.registry"].available()]
+        return render_template("home/welcome.html", tools=sorted(tools, key=lambda m: m.name),
+                               coming=coming_tools({m.key for m in tools}), trial_days=trial_days)
     memberships = user_orgs()
     if len(memberships) == 1:
         return redirect(url_for("home.org_home", org=memberships[0].org.slug))

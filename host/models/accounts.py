@@ -53,7 +53,7 @@ class LoginAttempt(Base):
 
 
 @audited("host", entity_type="api_token", reason_required=False,
-         exclude=("token_hash", "last_used_at"))
+         exclude=("token_hash", "last_used_at"), people=("user_id",), labels={"user_id": "Holder"})
 class ApiToken(Base):
     """A user's token for one organization; only its SHA-256 is stored."""
 

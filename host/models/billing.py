@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sdk.audit import audited
 from sdk.models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
 
+from ..words import STATUS_WORDS
+
 BACKENDS = ("manual", "stripe")
 INVOICE_STATUSES = ("open", "paid", "void", "uncollectible")
 
@@ -61,7 +63,7 @@ class BillingCustomer(TenantMixin, Base):
 
 
 @audited("host", entity_type="subscription", reason_required=False,
-         exclude=("updated_at", "last_event_created"))
+         exclude=("updated_at", "last_event_created"), values={"status": STATUS_WORDS["subscription"]})
 class Subscription(TenantMixin, TimestampMixin, Base):
     """A purchase of one tool by one organization, mirrored from the billing backend.
 
@@ -101,7 +103,8 @@ class Subscription(TenantMixin, TimestampMixin, Base):
 
 
 @audited("host", entity_type="invoice", reason_required=False, exclude=("updated_at",),
-         money={"amount_due": "currency", "amount_paid": "currency", "amount_refunded": "currency"})
+         money={"amount_due": "currency", "amount_paid": "currency", "amount_refunded": "currency"},
+         values={"status": STATUS_WORDS["invoice"]})
 class Invoice(TenantMixin, TimestampMixin, Base):
     """A bill for one period of one subscription: issued by the manual backend or mirrored from Stripe."""
 
@@ -141,7 +144,7 @@ class BillingEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-@audited("host", entity_type="seat", reason_required=False)
+@audited("host", entity_type="seat", reason_required=False, people=("user_id",), labels={"user_id": "Member"})
 class SeatAssignment(TenantMixin, Base):
     """A member holding one seat of a per-seat license."""
 

@@ -22,7 +22,7 @@ ADMIN_ROLES = ("owner", "admin")
 
 
 @audited("host", entity_type="organization", reason_required=False, exclude=("tools_version",),
-         org_attribute="id")
+         org_attribute="id", values={"type": ORG_TYPES})
 class Organization(Base):
     __tablename__ = "organization"
 
@@ -39,7 +39,7 @@ class Organization(Base):
         return ORG_TYPES.get(self.type, self.type)
 
 
-@audited("host", entity_type="membership", reason_required=False)
+@audited("host", entity_type="membership", reason_required=False, people=("user_id",), labels={"user_id": "Member"})
 class Membership(Base):
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("org_id", "user_id"),)
@@ -72,7 +72,8 @@ class MemberPermission(Base):
     permission: Mapped[str] = mapped_column(String(32), nullable=False)
 
 
-@audited("host", entity_type="invitation", reason_required=False, exclude=("token_hash",))
+@audited("host", entity_type="invitation", reason_required=False, exclude=("token_hash",),
+         people=("invited_by_id",), labels={"invited_by_id": "Invited by"})
 class Invitation(Base):
     """An invitation by link; only the SHA-256 of the link's token is stored."""
 

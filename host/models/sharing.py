@@ -9,11 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sdk.audit import audited
 from sdk.models import Base, UTCDateTime, utcnow
 
+from ..words import STATUS_WORDS
+
 #: pending: waiting for the grantee's admins; active: in force; declined / revoked: ended.
 GRANT_STATUSES = ("pending", "active", "declined", "revoked")
 
 
-@audited("host", entity_type="share_grant", reason_required=False, org_attribute="owner_org_id")
+@audited("host", entity_type="share_grant", reason_required=False, org_attribute="owner_org_id",
+         people=("invited_by_id",), labels={"invited_by_id": "Invited by"}, values={"status": STATUS_WORDS["grant"]})
 class ShareGrant(Base):
     """One record (``record_type`` ``record_id``, optionally one ``site_id`` of it) of
     ``owner_org_id`` shared with ``grantee_org_id`` under ``roles`` of the record's tool.

@@ -9,9 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from sdk.notifications import NOTIFICATION_KINDS
+from sdk.tables import Column, table_page
 
-from ..admin.paging import paginate
 from ..db import db_session
+from .forms import EmailChoicesForm
+from .models import Notification
 from .service import (
     email_choices,
     mark_all_read,
@@ -22,12 +24,15 @@ from .service import (
 )
 
 bp = Blueprint("notifications", __name__)
+PAGE_SIZE = 50
+COLUMNS = (Column("received", "Received", Notification.created_at),)
 
 
 @bp.get("/notifications")
 @login_required
 def index():
-    page = paginate(db_session(), notifications_query(current_user.id))
+    page = table_page(db_session(), notifications_query(current_user.id), COLUMNS, default_sort="-received",
+                      per_page=PAGE_SIZE, tiebreak=Notification.id.desc(), scalars=False)
     return render_template("notifications/index.html", page=page)
 
 
@@ -60,10 +65,13 @@ def read_all():
 @login_required
 def preferences():
     session = db_session()
+    choices = email_choices(session, current_user.id)
+    form = EmailChoicesForm.for_choices(choices, request.form if request.method == "POST" else None)
     if request.method == "POST":
-        set_email_choices(session, current_user.id, set(request.form.getlist("email")))
-        session.commit()
-        flash("Your email choices are saved.", "success")
-        return redirect(url_for("notifications.preferences"), 303)
-    return render_template("notifications/preferences.html", kinds=NOTIFICATION_KINDS,
-                           choices=email_choices(session, current_user.id))
+        if form.validate():
+            set_email_choices(session, current_user.id, set(form.email.data or ()))
+            session.commit()
+            flash("Your email choices are saved.", "success")
+            return redirect(url_for("notifications.preferences"), 303)
+    status = 422 if form.errors else 200
+    return render_template("notifications/preferences.html", kinds=NOTIFICATION_KINDS, form=form), status

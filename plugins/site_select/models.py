@@ -81,7 +81,7 @@ class TrialHistory(TenantMixin, TimestampMixin, Base):
     site = relationship("Site", lazy="raise")
 
 
-@audited(TOOL, entity_type="weight_preset", reason_required=False)
+@audited(TOOL, entity_type="weight_preset", reason_required=False, people=("created_by_id",))
 class WeightPreset(TenantMixin, TimestampMixin, Base):
     """A named set of ranking weights, saved so that a feasibility team ranks consistently."""
 
@@ -99,7 +99,7 @@ class WeightPreset(TenantMixin, TimestampMixin, Base):
          sign_permission="rank", labels={"name": "Shortlist name", "trial_ref": "Trial reference",
                                          "spec": "Trial specification and weights",
                                          "handed_off_at": "Handed to project planning",
-                                         "created_by_id": "Created by (user id)"})
+                                         "created_by_id": "Created by"}, people=("created_by_id",))
 class Shortlist(TenantMixin, TimestampMixin, Base):
     """Sites picked for one trial, with the trial spec they were ranked for."""
 
