@@ -97,7 +97,7 @@ def page_costs(reps: int) -> None:
     assert page.status_code == 200, page.status_code
     html = page.get_data(as_text=True)
     ids = re.findall(r'name="site_ids" value="(\d+)"[^>]*checked', html)
-    spec_json = re.search(r'name="spec_json" value="([^"]*)"', html).group(1).replace("&#34;", '"')
+    spec_json = re.search(r'<input[^>]*name="spec_json"[^>]*value="([^"]*)"', html).group(1).replace("&#34;", '"')
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     form = {"spec_json": spec_json, "name": "Bench", "site_ids": ids}
     if token:

@@ -22,9 +22,9 @@ from .services.evaluation import evaluate_shortlist, expected_by_month
 from .services.history import add_manual_history
 from .services.import_job import start_import
 from .services.imports import UPLOAD_LIMIT, get_batch, read_uploads
-from .services.presets import find_preset, list_presets, preset_weights, save_preset
+from .services.presets import find_preset, list_presets, preset_weights, save_preset_input
 from .services.ranking import rank
-from .services.specs import parse_spec, parse_weights, spec_to_dict
+from .services.specs import parse_ranking, parse_spec, spec_to_dict
 
 api = Blueprint("site_select_api", __name__)
 DEFAULT_LIMIT, MAX_LIMIT = 50, 1000
@@ -45,13 +45,22 @@ def _found(value):
     return value
 
 
-def _weights(body: dict):
-    if body.get("preset"):
-        preset = find_preset(str(body["preset"]))
-        if preset is None:
-            raise SiteSelectError(f"no weight preset named {body['preset']!r}")
-        return preset_weights(preset)
-    return parse_weights(body)
+def _ranking(body: dict):
+    """The spec and the weights (or the named preset's) of a ranking body, every problem at once."""
+    if not body.get("preset"):
+        return parse_ranking(body, default_size=tool().settings.get("shortlist_size"))
+    preset = find_preset(str(body["preset"]))
+    try:
+        spec = parse_spec(body, default_size=tool().settings.get("shortlist_size"))
+    except SiteSelectError as exc:
+        problems = exc.items
+    else:
+        problems = []
+    if preset is None:
+        problems.append(("preset", f"no weight preset named {str(body['preset'])[:100]!r}"))
+    if problems:
+        raise SiteSelectError.of(problems)
+    return spec, preset_weights(preset)
 
 
 @api.post("/rank")
@@ -67,12 +76,17 @@ def rank_sites(body: dict):
     shortlist_size, weights {name: number} or preset (name), limit. Returns the ranked sites with
     score, components, contributions and reasons, and the forecast of the top shortlist_size.
     """
-    spec = parse_spec(body, default_size=tool().settings.get("shortlist_size"))
-    weights = _weights(body)
+    problems = []
     try:
         limit = whole_number(body.get("limit", DEFAULT_LIMIT), "limit", minimum=1, maximum=MAX_LIMIT)
     except NumberError as exc:
-        raise SiteSelectError(str(exc)) from None
+        problems.append(("limit", str(exc)))
+    try:
+        spec, weights = _ranking(body)
+    except SiteSelectError as exc:
+        problems[:0] = exc.items
+    if problems:
+        raise SiteSelectError.of(problems)
     ranking = rank(spec, weights)
     return jsonify(spec=spec_to_dict(spec), weights=weights.as_dict(), candidates=ranking.candidates,
                    eligible=len(ranking.ranked),
@@ -157,7 +171,7 @@ def presets():
 def put_preset(body: dict):
     """Save a weight preset: {"name": ..., "weights": {...}} (replaces one of the same name that
     the caller made, or any with manage_all)"""
-    preset = save_preset(str(body.get("name") or ""), parse_weights(body))
+    preset = save_preset_input(str(body.get("name") or ""), body)
     tool().db_session().commit()
     return jsonify(id=preset.id, name=preset.name, weights=preset.weights), 201
 
@@ -178,7 +192,7 @@ def shortlists():
 def create_shortlist(body: dict):
     """Save a shortlist: {"name", "trial_ref", "spec": {...trial spec, weights}, "site_ids": [...]}"""
     spec_data, ids = body["spec"], body["site_ids"]
-    spec, weights = parse_spec(spec_data), parse_weights(spec_data)
+    spec, weights = parse_ranking(spec_data)
     shortlist = shortlist_service.create_shortlist(
         str(body.get("name") or ""), spec_to_dict(spec, weights, title=str(spec_data.get("title") or "")[:300]),
         ids, trial_ref=str(body.get("trial_ref") or ""))

@@ -22,54 +22,58 @@ COUNT_FIELDS = (("screened", "screened"), ("enrolled", "enrolled"), ("target", "
 #: Every data point queried a hundred times over is beyond any site's record.
 QUERIES_PER_100_MAX = 10_000.0
 
+Problems = list[tuple[str, str]]
 
-def _date(value, label: str, problems: list[str]) -> date | None:
+
+def _date(data, key: str, label: str, problems: Problems) -> date | None:
+    value = data.get(key)
     if value in (None, ""):
         return None
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        problems.append(f"{label} must be a date (YYYY-MM-DD)")
+        problems.append((key, f"{label} must be a date (YYYY-MM-DD)"))
         return None
 
 
-def _count(value, label: str, problems: list[str]) -> int | None:
+def _count(data, key: str, label: str, problems: Problems) -> int | None:
     """A count stored in an ``Integer`` column: 0 up to what the column holds."""
+    value = data.get(key)
     if value in (None, ""):
         return None
     try:
         return whole_number(value, label, minimum=0, maximum=INT32_MAX)
     except NumberError as exc:
-        problems.append(str(exc))
+        problems.append((key, str(exc)))
         return None
 
 
-def _text_fields(data, problems: list[str]) -> dict:
+def _text_fields(data, problems: Problems) -> dict:
     trial_ref = str(data.get("trial_ref") or "").strip()
     if not trial_ref:
-        problems.append("trial reference is required")
+        problems.append(("trial_ref", "trial reference is required"))
     elif len(trial_ref) > 64:
-        problems.append("trial reference is longer than 64 characters")
+        problems.append(("trial_ref", "trial reference is longer than 64 characters"))
     phase = str(data.get("phase") or "").strip()
     try:
         phase = normalize_phase(phase) if phase else ""
     except ValueError as exc:
-        problems.append(str(exc))
+        problems.append(("phase", str(exc)))
     condition = str(data.get("condition") or "").strip()[:200]
     area = str(data.get("therapeutic_area") or "").strip()
     area = normalize_area(area) if area else (area_for_condition(condition) or "") if condition else ""
     if not area:
-        problems.append("therapeutic area is required (or a condition it can be derived from)")
+        problems.append(("therapeutic_area", "therapeutic area is required (or a condition it can be derived from)"))
     return {"trial_ref": trial_ref, "trial_title": str(data.get("trial_title") or "").strip()[:300],
             "phase": phase, "condition": condition, "therapeutic_area": area[:100]}
 
 
 def clean_history_input(data) -> dict:
-    """Validate one history entry; raises SiteSelectError listing every problem."""
-    problems: list[str] = []
+    """Validate one history entry; raises SiteSelectError listing every problem with its field."""
+    problems: Problems = []
     values = _text_fields(data, problems)
-    values.update({key: _date(data.get(key), label, problems) for key, label in DATE_FIELDS})
-    values.update({key: _count(data.get(key), label, problems) for key, label in COUNT_FIELDS})
+    values.update({key: _date(data, key, label, problems) for key, label in DATE_FIELDS})
+    values.update({key: _count(data, key, label, problems) for key, label in COUNT_FIELDS})
     queries = data.get("queries_per_100")
     values["queries_per_100"] = None
     if queries not in (None, ""):
@@ -77,21 +81,21 @@ def clean_history_input(data) -> dict:
             values["queries_per_100"] = finite_number(queries, "queries per 100 data points",
                                                       minimum=0, maximum=QUERIES_PER_100_MAX)
         except NumberError as exc:
-            problems.append(str(exc))
+            problems.append(("queries_per_100", str(exc)))
     _check_consistency(values, problems)
     if problems:
         raise SiteSelectError.of(problems)
     return values
 
 
-def _check_consistency(values: dict, problems: list[str]) -> None:
+def _check_consistency(values: dict, problems: Problems) -> None:
     if values["screened"] is not None and values["enrolled"] is not None \
             and values["enrolled"] > values["screened"]:
-        problems.append("enrolled cannot exceed screened")
-    dated = [(label, values[key]) for key, label in DATE_FIELDS if values[key] is not None]
-    for (label_a, a), (label_b, b) in zip(dated, dated[1:]):
+        problems.append(("enrolled", "enrolled cannot exceed screened"))
+    dated = [(key, label, values[key]) for key, label in DATE_FIELDS if values[key] is not None]
+    for (_, label_a, a), (key_b, label_b, b) in zip(dated, dated[1:]):
         if b < a:
-            problems.append(f"{label_b} cannot be before {label_a}")
+            problems.append((key_b, f"{label_b} cannot be before {label_a}"))
 
 
 def add_manual_history(site: Site, data) -> TrialHistory:
@@ -101,7 +105,7 @@ def add_manual_history(site: Site, data) -> TrialHistory:
     exists = session.scalar(select(TrialHistory.id).where(TrialHistory.site_id == site.id,
                                                           TrialHistory.trial_ref == values["trial_ref"]))
     if exists is not None:
-        raise SiteSelectError(f"{site.name} already has history for trial {values['trial_ref']}")
+        raise SiteSelectError.of([("trial_ref", f"{site.name} already has history for trial {values['trial_ref']}")])
     row = TrialHistory(site_id=site.id, source="manual", **values)
     session.add(row)
     session.flush()

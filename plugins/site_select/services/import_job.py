@@ -27,7 +27,7 @@ def start_import(files: Mapping[str, bytes]) -> JobRef:
     """Check the upload, keep its files, start the import job; ``SiteSelectError`` if refused."""
     problems = layout_problems(decode_uploads(files))
     if problems:
-        raise SiteSelectError.of(problems)
+        raise SiteSelectError.of([("files", problem) for problem in problems])
     keys = {name: tool().storage.put(data) for name, data in sorted(files.items())}
     return tool().jobs.start(IMPORT_JOB, files=keys)
 

@@ -40,20 +40,21 @@ def read_uploads(uploads: Iterable) -> dict[str, bytes]:
 
 
 def decode_uploads(files: Mapping[str, bytes]) -> dict[str, str]:
-    """UTF-8 text of each known AACT file; refuses unknown names, empty or undecodable files."""
+    """UTF-8 text of each known AACT file; refuses unknown names, empty or undecodable files (every
+    problem at once, under the upload's field ``files``)."""
     problems, texts = [], {}
     for name, data in files.items():
         if name not in AACT_FILES:
-            problems.append(f"{name}: not an AACT file this import reads ({', '.join(AACT_FILES)})")
+            problems.append(("files", f"{name}: not an AACT file this import reads ({', '.join(AACT_FILES)})"))
         elif len(data) > MAX_FILE_BYTES:
-            problems.append(f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            problems.append(("files", f"{name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"))
         else:
             try:
                 texts[name] = data.decode("utf-8-sig")
             except UnicodeDecodeError:
-                problems.append(f"{name}: not UTF-8 text")
+                problems.append(("files", f"{name}: not UTF-8 text"))
     if not files:
-        problems.append("choose the AACT files to import (studies, facilities, conditions)")
+        problems.append(("files", "choose the AACT files to import (studies, facilities, conditions)"))
     if problems:
         raise SiteSelectError.of(problems)
     return texts

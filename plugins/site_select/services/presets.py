@@ -10,6 +10,7 @@ from ..domain import Weights
 from ..models import WeightPreset
 from .errors import SiteSelectError
 from .ownership import creator_id, require_may_change
+from .specs import weight_problems
 
 
 def list_presets() -> list[WeightPreset]:
@@ -24,13 +25,31 @@ def find_preset(name: str) -> WeightPreset | None:
     return tool().db_session().scalar(select(WeightPreset).where(WeightPreset.name == name.strip()))
 
 
+def _name_problems(name: str) -> list[tuple[str, str]]:
+    if not name:
+        return [("name", "a preset needs a name")]
+    if len(name) > 100:
+        return [("name", "a preset name can have at most 100 characters")]
+    return []
+
+
+def save_preset_input(name: str, data) -> WeightPreset:
+    """Save the weights of a form (``weight_<name>`` fields) or a JSON body (``weights``) under
+    ``name``: the name's and the weights' problems are reported together (fields ``name``,
+    ``weight_<name>`` or ``weights``). Nothing else of the input is looked at."""
+    weights, problems = weight_problems(data)
+    problems = _name_problems((name or "").strip()) + problems
+    if problems:
+        raise SiteSelectError.of(problems)
+    return save_preset(name, weights)
+
+
 def save_preset(name: str, weights: Weights) -> WeightPreset:
     """Create the preset, or change the weights of the one with this name."""
     name = (name or "").strip()
-    if not name:
-        raise SiteSelectError("a preset needs a name")
-    if len(name) > 100:
-        raise SiteSelectError("a preset name can have at most 100 characters")
+    problems = _name_problems(name)
+    if problems:
+        raise SiteSelectError.of(problems)
     session = tool().db_session()
     preset = find_preset(name)
     if preset is None:

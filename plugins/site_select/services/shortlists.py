@@ -31,28 +31,29 @@ def get_shortlist(shortlist_id: int) -> Shortlist | None:
 
 def create_shortlist(name: str, spec: dict, picks: Iterable[ScoredSite | int], *,
                      trial_ref: str = "") -> Shortlist:
-    """Save the picked sites in ranking order; ``picks`` are scored sites or site ids."""
+    """Save the picked sites in ranking order; ``picks`` are scored sites or site ids. Every
+    problem is reported at once, under the field it belongs to (``name``, ``trial_ref``, ``site_ids``)."""
     name, trial_ref = (name or "").strip(), (trial_ref or "").strip()
     picks = list(picks)
-    problems = []
+    problems: list[tuple[str, str]] = []
     if not name:
-        problems.append("a shortlist needs a name")
+        problems.append(("name", "a shortlist needs a name"))
     elif len(name) > 200:
-        problems.append("a shortlist name can have at most 200 characters")
+        problems.append(("name", "a shortlist name can have at most 200 characters"))
     if len(trial_ref) > 64:
-        problems.append("the trial reference can have at most 64 characters")
+        problems.append(("trial_ref", "the trial reference can have at most 64 characters"))
     if not picks:
-        problems.append("pick at least one site for the shortlist")
+        problems.append(("site_ids", "pick at least one site for the shortlist"))
     session = tool().db_session()
     if name and session.scalar(select(Shortlist.id).where(Shortlist.name == name)) is not None:
-        problems.append(f"a shortlist named {name!r} already exists")
+        problems.append(("name", f"a shortlist named {name!r} already exists"))
     ids = [p.site.site_id if isinstance(p, ScoredSite) else p for p in picks]
     known = set(session.scalars(select(Site.id).where(Site.id.in_(ids)))) if ids else set()
     unknown = [str(i) for i in ids if i not in known]
     if unknown:
-        problems.append(f"unknown site id(s): {', '.join(unknown[:5])}")
+        problems.append(("site_ids", f"unknown site id(s): {', '.join(unknown[:5])}"))
     if len(set(ids)) != len(ids):
-        problems.append("a site can be on a shortlist only once")
+        problems.append(("site_ids", "a site can be on a shortlist only once"))
     if problems:
         raise SiteSelectError.of(problems)
     shortlist = Shortlist(name=name, trial_ref=trial_ref, spec=dict(spec), created_by_id=creator_id())

@@ -3,6 +3,7 @@ pages and in the API alike, never a 500; ids beyond any row are simply no row.""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_rank_page_shows_the_form_again_with_the_field_named(seeded):
                     action="/o/acme/site_select/rank/results")
     page = r.get_data(as_text=True)
     assert r.status_code == 422 and "target enrollment must be at most 1,000,000" in page
-    assert f'name="target_enrollment" type="number" min="1" step="1" value="{HUGE}"' in page
+    assert re.search(rf'<input[^>]*name="target_enrollment"[^>]*value="{HUGE}"', page)
     r = submit_form(seeded.client, "/o/acme/site_select/rank", {**RANK_SPEC, "weight_enrollment": "1e308"},
                     action="/o/acme/site_select/rank/results")
     assert r.status_code == 422 and "weight &#39;enrollment&#39; must be at most 1e+06" in r.get_data(as_text=True)

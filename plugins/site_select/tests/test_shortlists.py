@@ -42,7 +42,7 @@ def pdf_text(data: bytes) -> str:
 
 def test_results_page_saves_the_ticked_sites_as_a_shortlist(seeded):
     results = rank_on_page(seeded.client, RANK_SPEC).get_data(as_text=True)
-    spec_json = re.search(r'name="spec_json" value="([^"]*)"', results).group(1).replace("&#34;", '"')
+    spec_json = re.search(r'<input[^>]*name="spec_json"[^>]*value="([^"]*)"', results).group(1).replace("&#34;", '"')
     ids = re.findall(r'name="site_ids" value="(\d+)"[^>]*checked', results)
     r = shortlist_from_results(seeded.client, RANK_SPEC,
                                {"spec_json": spec_json, "name": "From results", "site_ids": ids[:2]})

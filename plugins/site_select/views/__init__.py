@@ -2,7 +2,9 @@
 ``/o/<org>/site_select/`` behind its gate (membership, license, enabled, permission).
 
 Views are thin: they read the request, call a service, commit or roll back, and render. A
-:class:`~..services.SiteSelectError` becomes a flashed message and a 422 with nothing saved.
+:class:`~..services.SiteSelectError` on a form (``..forms``, the kit's WTForms) is absorbed by it:
+every problem beside its field and in the summary, values kept, a 422 with nothing saved. An
+action without a form (remove, hand off, delete) flashes its refusal instead.
 """
 from flask import Blueprint
 

@@ -1,7 +1,7 @@
-"""Helpers shared by the page modules: committing a change, refusing bad input, loading by id."""
+"""Helpers shared by the page modules: committing a change, refusing an action, loading by id."""
 from __future__ import annotations
 
-from flask import abort, flash, render_template
+from flask import abort, flash
 
 from sdk import tool
 
@@ -14,13 +14,6 @@ def flash_refusal(error: SiteSelectError) -> None:
     """Roll back whatever the failed action began and tell the user why."""
     tool().db_session().rollback()
     flash(str(error), "error")
-
-
-def refuse(error: SiteSelectError, template: str, **context):
-    """Roll back, flash the reason and show the form again (422, or 403 for a lack of right):
-    nothing was saved."""
-    flash_refusal(error)
-    return render_template(template, **context), getattr(error, "status", INVALID)
 
 
 def commit() -> None:

@@ -6,17 +6,17 @@ from __future__ import annotations
 import io
 import zipfile
 
-from flask import Response, redirect, render_template, request
+from flask import Response, redirect, render_template
 
-from sdk import requires_permission, upload_limit
+from sdk import requires_permission, tool, upload_limit
 
-from ..domain import AACT_FILES
+from ..forms import ImportForm
 from ..services import SiteSelectError
 from ..services.demo import STARTER_SITES, STARTER_TRIALS, demo_files
 from ..services.import_job import start_import
 from ..services.imports import UPLOAD_LIMIT, get_batch, list_batches, read_uploads
 from . import bp
-from .common import commit, found, refuse
+from .common import INVALID, commit, found
 
 #: The template's size: enough rows to show every file's shape.
 TEMPLATE_SITES, TEMPLATE_TRIALS = 5, 2
@@ -25,19 +25,24 @@ TEMPLATE_SITES, TEMPLATE_TRIALS = 5, 2
 @bp.get("/imports")
 @requires_permission("import")
 def imports():
-    return render_template("site_select/imports.html", batches=list_batches(), aact_files=AACT_FILES)
+    return render_template("site_select/imports.html", batches=list_batches(), form=ImportForm(formdata=None))
 
 
 @bp.post("/imports")
 @requires_permission("import")
 @upload_limit(UPLOAD_LIMIT)
 def upload():
-    try:
-        job = start_import(read_uploads(request.files.getlist("files")))
-        commit()  # queues the job (in immediate mode it has run when this returns)
-    except SiteSelectError as exc:
-        return refuse(exc, "site_select/imports.html", batches=list_batches(), aact_files=AACT_FILES)
-    return redirect(job.url)
+    """Check the files at once (every problem beside the field) and start the import job."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            job = start_import(read_uploads(form.files.data or []))
+            commit()  # queues the job (in immediate mode it has run when this returns)
+            return redirect(job.url)
+        except SiteSelectError as exc:
+            tool().db_session().rollback()
+            form.absorb(exc)
+    return render_template("site_select/imports.html", batches=list_batches(), form=form), INVALID
 
 
 @bp.post("/imports/sample")

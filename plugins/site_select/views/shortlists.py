@@ -6,21 +6,23 @@ import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from sdk import requires_permission
+from sdk import requires_permission, tool
 from sdk.csv_export import attachment_filename, csv_response
 from sdk.numbers import row_id
 
 from .. import charts
 from ..domain import WEIGHT_NAMES, country_name
+from ..forms import ShortlistForm
 from ..services import SiteSelectError
 from ..services import shortlists as shortlist_service
 from ..services.evaluation import evaluate_shortlist
 from ..services.exports import SHORTLIST_CSV_HEADER, shortlist_rows
 from ..services.ownership import may_change
 from ..services.report_pdf import shortlist_pdf
-from ..services.specs import parse_spec, parse_weights, spec_to_dict
+from ..services.specs import parse_ranking, spec_to_dict
 from . import bp
 from .common import INVALID, commit, flash_refusal, found
+from .ranking import render_results
 
 
 def _shortlist(shortlist_id: int):
@@ -36,28 +38,39 @@ def shortlists():
 @bp.post("/shortlists")
 @requires_permission("rank")
 def create_shortlist():
-    """Save the sites ticked on the results page, with the spec and weights they were ranked by."""
-    try:
-        spec_data = json.loads(request.form.get("spec_json") or "{}")
-        if not isinstance(spec_data, dict):
-            raise ValueError
-    except ValueError:
-        spec_data = None
+    """Save the sites ticked on the results page, with the spec and weights they were ranked by.
+    A refusal shows the results again, every problem beside its field and the ticks kept."""
+    form = ShortlistForm()
+    spec_data = _spec_data(form.spec_json.data)
+    site_ids = [i for i in map(row_id, request.form.getlist("site_ids")) if i is not None]
     try:
         if spec_data is None:
             raise SiteSelectError("the trial spec of this ranking was lost; rank again")
-        spec, weights = parse_spec(spec_data), parse_weights(spec_data)
-        site_ids = [i for i in map(row_id, request.form.getlist("site_ids")) if i is not None]
-        shortlist = shortlist_service.create_shortlist(
-            request.form.get("name", ""), spec_to_dict(spec, weights, title=request.form.get("title", "")[:300]),
-            site_ids, trial_ref=request.form.get("trial_ref", ""))
-        commit()
+        spec, weights = parse_ranking(spec_data)
     except SiteSelectError as exc:
         flash_refusal(exc)
         return render_template("site_select/shortlists.html",
                                shortlists=shortlist_service.list_shortlists()), INVALID
-    flash(f"Saved the shortlist {shortlist.name} with {len(shortlist.entries)} sites.", "success")
-    return redirect(url_for("site_select.shortlist_page", shortlist_id=shortlist.id))
+    if form.validate_on_submit():
+        try:
+            shortlist = shortlist_service.create_shortlist(
+                form.name.data, spec_to_dict(spec, weights, title=(form.title.data or "")[:300]),
+                site_ids, trial_ref=form.trial_ref.data)
+            commit()
+            flash(f"Saved the shortlist {shortlist.name} with {len(shortlist.entries)} sites.", "success")
+            return redirect(url_for("site_select.shortlist_page", shortlist_id=shortlist.id))
+        except SiteSelectError as exc:
+            tool().db_session().rollback()
+            form.absorb(exc)
+    return render_results(spec, weights, spec_data, form=form, picked=site_ids, status=INVALID)
+
+
+def _spec_data(text: str | None) -> dict | None:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 @bp.get("/shortlists/<int:shortlist_id>")
