@@ -41,7 +41,7 @@ run_suite() {
 }
 
 echo "==> lint (ruff)"
-if "$python" -m ruff check host sdk plugins tests; then
+if "$python" -m ruff check host sdk plugins tests docs/examples; then
     summary+=("lint: passed")
 else
     summary+=("lint: FAILED (ruff)")

@@ -59,9 +59,28 @@ def test_every_service_member_is_called_by_a_test(test_sources):
 
 
 @pytest.mark.parametrize("page", ["tool-handle", "sharing", "roles", "events", "jobs", "notifications", "forms",
-                                  "tables", "records", "files", "migrations"])
+                                  "tables", "records", "files", "migrations", "packaging", "pages", "testing"])
 def test_each_level_two_mechanism_has_a_page_with_a_worked_example(page):
     text = (ROOT / "docs" / "sdk" / f"{page}.md").read_text(encoding="utf-8")
     assert text.startswith("# ") and "```python" in text
     for target in re.findall(r"\]\(([\w.-]+\.md)\)", text):  # links between the pages resolve
         assert (ROOT / "docs" / "sdk" / target).exists(), f"{page}.md links to missing {target}"
+
+
+def test_the_testing_page_gives_the_fixtures_true_signatures():
+    """docs/sdk/testing.md states each fixture's signature: the harness's own names and defaults."""
+    import inspect
+
+    from sdk.testing.support import TestingSupport
+
+    text = (ROOT / "docs" / "sdk" / "testing.md").read_text(encoding="utf-8")
+    for fixture, method in (("make_user", "create_user"), ("make_org", "create_org"), ("add_member", "add_member"),
+                            ("grant_license", "grant_license")):
+        real = [p for name, p in inspect.signature(getattr(TestingSupport, method)).parameters.items()
+                if name != "self"]
+        shown = [part.strip() for part in re.search(rf"`{fixture}\((.*?)\)", text).group(1).split(",")]
+        shown = [part for part in shown if part != "*"]
+        assert [part.split("=")[0] for part in shown] == [p.name for p in real], fixture
+        for part, p in zip(shown, real):
+            if "=" in part and p.default is not inspect.Parameter.empty:
+                assert part.split("=")[1].replace('"', "'") in (repr(p.default), "TEST_PASSWORD"), f"{fixture}: {part}"
