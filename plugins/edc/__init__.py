@@ -1,0 +1,1 @@
+"""edc: electronic data capture."""
