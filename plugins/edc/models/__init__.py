@@ -1,0 +1,7 @@
+"""edc's tables. A study is the record its sponsor shares (``STUDY``): its definition rows follow
+the study to every grantee, its subject data only to the grantees of the subject's site."""
+from .data import FormInstance, ItemValue, StudyEvent, Subject
+from .study import STUDY, MetadataVersion, Study, StudySite
+
+__all__ = ["STUDY", "FormInstance", "ItemValue", "MetadataVersion", "Study", "StudyEvent", "StudySite",
+           "Subject"]

@@ -1,0 +1,8 @@
+"""edc's use cases: what its pages, API, jobs and CLI do, on top of ``domain`` and the models."""
+from sdk import tool
+
+
+def current_user_id() -> int | None:
+    """The acting person's id, None in a job or command (the audit trail names those itself)."""
+    user = tool().current_user()
+    return user.id if user is not None else None
