@@ -63,6 +63,20 @@ def tool_blueprint():
 
 
 @hookimpl
+def tool_api_blueprint():
+    from .api import api
+
+    return api
+
+
+@hookimpl
+def job_handlers():
+    from .services.jobs import JOB_HANDLERS
+
+    return JOB_HANDLERS
+
+
+@hookimpl
 def migrations_dir():
     return Path(__file__).parent / "migrations" / "versions"
 

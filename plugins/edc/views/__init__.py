@@ -1,6 +1,6 @@
-"""edc's pages: one blueprint, its views in one module per area (registered on import)."""
+"""edc's pages: one blueprint, one module per area (each registers its routes on ``bp``)."""
 from flask import Blueprint
 
 bp = Blueprint("edc", __name__, template_folder="../templates", static_folder="../static")
 
-from . import studies  # noqa: E402,F401  (registers the routes on bp)
+from . import entry, exports, queries, review, studies, subjects  # noqa: E402,F401  (register the routes)

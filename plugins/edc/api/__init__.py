@@ -1,0 +1,7 @@
+"""edc's JSON API (``/api/v1/o/<org>/edc/...``): one blueprint, one module per area, each route
+declared with ``sdk.api_docs`` so it appears in the OpenAPI document with its bodies and errors."""
+from flask import Blueprint
+
+api = Blueprint("edc_api", __name__)
+
+from . import exports, queries, review, studies, subjects  # noqa: E402,F401  (register the routes)

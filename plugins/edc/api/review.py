@@ -1,0 +1,2 @@
+"""edc API: review (routes registered on ``api``)."""
+from . import api  # noqa: F401

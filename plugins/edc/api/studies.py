@@ -1,0 +1,2 @@
+"""edc API: studies (routes registered on ``api``)."""
+from . import api  # noqa: F401

@@ -1,0 +1,2 @@
+"""edc API: subjects (routes registered on ``api``)."""
+from . import api  # noqa: F401

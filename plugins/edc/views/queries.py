@@ -1,0 +1,2 @@
+"""edc pages: queries (routes registered on ``bp``)."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""edc pages: review (routes registered on ``bp``)."""
+from . import bp  # noqa: F401

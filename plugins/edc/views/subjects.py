@@ -1,0 +1,2 @@
+"""edc pages: subjects (routes registered on ``bp``)."""
+from . import bp  # noqa: F401
