@@ -14,7 +14,7 @@ from sdk import Base, Sharing, TenantMixin, TimestampMixin, UTCDateTime
 from sdk.audit import audited
 
 from ..domain.metadata import NULL_FLAVOURS
-from .study import STUDY, TOOL
+from .study import STUDY, TOOL, MetadataVersion, StudySite
 
 SUBJECT_STATES = {"enrolled": "Enrolled", "withdrawn": "Withdrawn", "completed": "Completed"}
 FORM_STATES = {"in_progress": "Data entry started", "complete": "Complete"}
@@ -24,7 +24,8 @@ SITE_DATA = Sharing(STUDY, via="study_id", site="site_id")
 @audited(TOOL, entity_type="subject", label="Subject", reason_required=False,
          labels={"subject_key": "Subject", "state": "State", "frozen": "Frozen", "locked": "Locked"},
          values={"state": SUBJECT_STATES}, people=("enrolled_by_id",), meanings=("approved",),
-         sign_permission="sign_casebook")
+         sign_permission="sign_casebook",
+         signed_fields=("study_id", "site_id", "subject_key", "state", "casebook_revision"))
 class Subject(TenantMixin, TimestampMixin, Base):
     """A subject of one site; signing it (meaning "approved") is the investigator's casebook signature."""
 
@@ -40,9 +41,18 @@ class Subject(TenantMixin, TimestampMixin, Base):
     frozen: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     enrolled_by_id: Mapped[int | None] = mapped_column(Integer)
-    site = relationship("StudySite")
+    #: counts up with every change of the subject's data and every reopening (unfreeze, unlock):
+    #: the casebook signature covers it, so a signature given before such a change is stale,
+    #: while locking a signed casebook leaves the signature current
+    casebook_revision: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    site = relationship(StudySite)
 
     def __str__(self) -> str:
+        return self.subject_key
+
+    @property
+    def name(self) -> str:
+        """How the signature dialog names the record ("Sign subject 101-001")."""
         return self.subject_key
 
 
@@ -61,7 +71,7 @@ class StudyEvent(TenantMixin, Base):
     subject_id: Mapped[int] = mapped_column(ForeignKey("edc_subject.id", ondelete="CASCADE"), nullable=False, index=True)
     event_oid: Mapped[str] = mapped_column(String(100), nullable=False)
     repeat_key: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    subject = relationship("Subject")
+    subject = relationship(Subject)
 
 
 @audited(TOOL, entity_type="form", label="Form", reason_required=False,
@@ -88,9 +98,9 @@ class FormInstance(TenantMixin, TimestampMixin, Base):
     verified_by_id: Mapped[int | None] = mapped_column(Integer)
     frozen: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    event = relationship("StudyEvent")
-    subject = relationship("Subject")
-    version = relationship("MetadataVersion")
+    event = relationship(StudyEvent)
+    subject = relationship(Subject)
+    version = relationship(MetadataVersion)
 
 
 @audited(TOOL, entity_type="item_value", label="Item value", reason_required=True,
@@ -115,4 +125,4 @@ class ItemValue(TenantMixin, Base):
     #: as stored: ISO dates, "1"/"0", checkbox codes joined with "," (domain.values normalizes)
     value: Mapped[str | None] = mapped_column(Text)
     null_flavour: Mapped[str | None] = mapped_column(String(4))
-    form = relationship("FormInstance")
+    form = relationship(FormInstance)

@@ -29,7 +29,7 @@ class Study(TenantMixin, TimestampMixin, Base):
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     protocol_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     state: Mapped[str] = mapped_column(String(10), nullable=False, default="open")
-    sites = relationship("StudySite", back_populates="study", order_by="StudySite.code")
+    sites = relationship(lambda: StudySite, back_populates="study", order_by=lambda: StudySite.code)
 
     def __str__(self) -> str:
         return self.name
@@ -50,7 +50,7 @@ class StudySite(TenantMixin, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     #: the ODM LocationOID / SiteRef of the site (defaults to its code)
     oid: Mapped[str] = mapped_column(String(100), nullable=False)
-    study = relationship("Study", back_populates="sites")
+    study = relationship(Study, back_populates="sites")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -81,7 +81,7 @@ class MetadataVersion(TenantMixin, TimestampMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(Integer)
-    study = relationship("Study")
+    study = relationship(Study)
 
     @property
     def is_published(self) -> bool:

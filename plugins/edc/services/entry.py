@@ -18,9 +18,12 @@ from . import current_user_id
 from .definitions import definition
 from .errors import EdcInputError, LockedError
 from .layout import calculated, is_shown, slots
+from .review import after_data_change
 from .studies import published_version
 
 SUBJECT_KEY_LIMIT = 60
+#: the most rows a repeating item group takes in one form
+MAX_ROWS = 200
 
 
 def enroll(study: Study, site: StudySite, subject_key: str) -> Subject:
@@ -125,40 +128,93 @@ def version_for(study: Study, form: FormInstance | None) -> MetadataVersion:
     return version
 
 
-def save_form(study: Study, subject: Subject, event_oid: str, form_oid: str, posted, *, reason: str = "",
-              event_repeat: int = 1, form_repeat: int = 1, complete: bool = False) -> SaveResult:
-    """Save one form of one subject's event from ``posted`` (field name -> text; ``<name>__null``
-    -> a null flavour). Refuses everything (EdcInputError, every problem named) when a hard
-    check fails; unchanged values are left alone; changed ones need ``reason``."""
+@dataclass
+class FormContext:
+    """One form of one subject's event as the page, the preview and the save see it."""
+
+    event: StudyEvent | None
+    form: FormInstance | None
+    version_row: MetadataVersion
+    version: MetaDataVersion
+    form_def: object
+    stored: dict
+    layout: list
+    by_event: dict
+
+
+def form_context(study: Study, subject: Subject, event_oid: str, form_oid: str, posted=None, *,
+                 event_repeat: int = 1, form_repeat: int = 1, extra_rows: dict | None = None) -> FormContext:
+    """The form's instance (if entered), version, stored values and layout: a repeating group
+    has as many rows as stored or posted (``GROUP__n__ITEM`` names), plus ``extra_rows``."""
     event = event_of(subject, event_oid, event_repeat, create=False)
     form = form_of(event, form_oid, form_repeat)
-    _check_open(study, subject, form)
     row = version_for(study, form)
     version = definition(row)
     form_def = version.form(form_oid)
     event_def = version.event(event_oid)
     if form_def is None or event_def is None or form_oid not in {r.form_oid for r in event_def.form_refs}:
         raise EdcInputError([(None, f"The study's version {row.name} has no form {form_oid} at {event_oid}.")])
+    if event is None and event_repeat != 1:
+        raise EdcInputError([(None, f"Subject {subject.subject_key} has no occurrence {event_repeat} of "
+                                    f"{event_def.name}: add it from the subject's schedule first.")])
     stored = stored_values(form)
-    repeats = {}
+    repeats: dict[str, int] = {}
     for group_oid, group_repeat, _ in stored:
         repeats[group_oid] = max(repeats.get(group_oid, 1), group_repeat)
-    for name in posted:
+    for name in posted or {}:
         parts = str(name).split("__")
         if len(parts) >= 3 and parts[1].isdigit():
-            repeats[parts[0]] = max(repeats.get(parts[0], 1), min(int(parts[1]), 200))
-    layout = slots(version, form_def, repeats)
-    by_event = event_values(subject, version)
+            repeats[parts[0]] = max(repeats.get(parts[0], 1), min(int(parts[1]), MAX_ROWS))
+    for group_oid, more in (extra_rows or {}).items():
+        repeats[group_oid] = min(repeats.get(group_oid, 1) + more, MAX_ROWS)
+    return FormContext(event, form, row, version, form_def, stored, slots(version, form_def, repeats),
+                       event_values(subject, version))
+
+
+def posted_text(posted, slot) -> tuple[str | None, str | None]:
+    """The slot's posted text (checkbox codes joined with ",") and null flavour code."""
+    raw = posted.get(slot.name)
+    if isinstance(raw, (list, tuple)):
+        raw = ",".join(raw)
+    null = (posted.get(f"{slot.name}__null") or "").strip() or None
+    return raw, null
+
+
+def branching_values(context: FormContext, event_oid: str, posted) -> tuple[dict, object]:
+    """The values branching and calculations read while the form is being filled in: stored
+    ones of the subject's events, overlaid with what is posted (as far as it reads; text
+    that does not check out is taken as typed), then the calculations. Returns (values, lookup)."""
+    values = dict(context.by_event.get(event_oid, {}))
+    for slot in context.layout:
+        if slot.calculation or slot.item.control == "descriptive" or slot.repeat != 1:
+            continue
+        raw, _ = posted_text(posted, slot)
+        check = check_value(slot.item, raw, slot.codelist)
+        values[slot.item.variable] = (check.value if check.ok else (raw or "").strip()) or ""
+    lookup = lookup_in(context.by_event, context.version)
+    for slot in context.layout:
+        if slot.calculation and slot.repeat == 1:
+            values[slot.item.variable] = calculated(slot, values, lookup=lookup) or ""
+    return values, lookup
+
+
+def save_form(study: Study, subject: Subject, event_oid: str, form_oid: str, posted, *, reason: str = "",
+              event_repeat: int = 1, form_repeat: int = 1, complete: bool = False) -> SaveResult:
+    """Save one form of one subject's event from ``posted`` (field name -> text; ``<name>__null``
+    -> a null flavour). Refuses everything (EdcInputError, every problem named) when a hard
+    check fails; unchanged values are left alone; changed ones need ``reason``."""
+    event = event_of(subject, event_oid, event_repeat, create=False)
+    _check_open(study, subject, form_of(event, form_oid, form_repeat))
+    context = form_context(study, subject, event_oid, form_oid, posted, event_repeat=event_repeat,
+                           form_repeat=form_repeat)
+    form, layout, by_event, version = context.form, context.layout, context.by_event, context.version
     values = dict(by_event.get(event_oid, {}))
     entered: dict[tuple, tuple[str | None, str | None]] = {}
     problems, warnings = EdcInputError(), []
     for slot in layout:
         if slot.calculation or slot.item.control == "descriptive":
             continue
-        raw = posted.get(slot.name)
-        if isinstance(raw, (list, tuple)):
-            raw = ",".join(raw)
-        null = (posted.get(f"{slot.name}__null") or "").strip() or None
+        raw, null = posted_text(posted, slot)
         if null is not None and null not in NULL_FLAVOURS:
             problems.add(slot.name, "Choose why the value is missing from the list.")
             continue
@@ -178,8 +234,9 @@ def save_form(study: Study, subject: Subject, event_oid: str, form_oid: str, pos
             if slot.repeat == 1:
                 values[slot.item.variable] = entered[slot.key][0] or ""
     shown = {slot.key for slot in layout if is_shown(slot, values, lookup=lookup)}
-    return _write(study, subject, event_oid, event_repeat, form_oid, form_repeat, form, row, stored,
-                  {key: value for key, value in entered.items() if key in shown}, reason, complete, warnings)
+    return _write(study, subject, event_oid, event_repeat, form_oid, form_repeat, form, context.version_row,
+                  context.stored, {key: value for key, value in entered.items() if key in shown}, reason,
+                  complete, warnings)
 
 
 def _write(study, subject, event_oid, event_repeat, form_oid, form_repeat, form, version_row, stored, entered,
@@ -210,6 +267,8 @@ def _write(study, subject, event_oid, event_repeat, form_oid, form_repeat, form,
             new_state = "complete" if complete else form.state
             if form.state != new_state:
                 form.state = new_state
+            if changed:
+                after_data_change(form)  # the verification no longer holds; the casebook signature goes stale
             session.flush()
     except ReasonRequiredError:
         session.rollback()

@@ -15,11 +15,12 @@ from sdk import tool, utcnow
 from sdk.sharing import GrantInfo, ShareError
 
 from ..domain.dictionary import DictionaryError, read_dictionary
+from ..domain.dictionary_write import write_dictionary
 from ..domain.expressions import validate
 from ..domain.metadata import MetaDataVersion
 from ..domain.odm import OdmError, read_odm
 from ..models import MetadataVersion, Study, StudySite
-from . import current_user_id
+from . import current_user_id, definitions
 from .definitions import definition_text
 from .errors import EdcInputError
 
@@ -27,6 +28,10 @@ OID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,99}$")
 FORMATS = {"dictionary": "REDCap data dictionary (CSV)", "odm": "CDISC ODM 1.3.2 (XML)"}
 SITE_ROLES = ("site_coordinator", "investigator")
 STUDY_ROLES = ("data_manager", "monitor")
+#: A definition file's largest size (a dictionary of thousands of fields is well under 1 MB), and
+#: what the storage service accepts as one: UTF-8 text (a CSV, or an XML file, which has no signature)
+DEFINITION_LIMIT = 5 * 1024 * 1024
+DEFINITION_TYPES = ("text/csv", "text/plain")
 
 
 def _oid_from(name: str) -> str:
@@ -171,3 +176,76 @@ def share_study(study: Study, *, with_org: str, roles: list[str], site: StudySit
                                     site_label=str(site) if site else None, label=study.name)
     except ShareError as exc:
         raise EdcInputError([("org", str(exc))]) from None
+
+
+def visible_study(study_id: int) -> Study | None:
+    """The study if the current person may see it (own, or shared with the organization)."""
+    study = tool().db_session().get(Study, study_id)
+    return study if study is not None and tool().can("view_study", study) else None
+
+
+def owns(study: Study) -> bool:
+    return study.org_id == tool().current_org().id
+
+
+def may_build(study: Study) -> bool:
+    """Whether the current person may change the study's build (import, publish, sites, sharing):
+    its owner's study managers only. A grantee works on the study; it never rebuilds or re-shares
+    it, whatever its roles (a CRO's data manager holds manage_study on the shared study)."""
+    return owns(study) and tool().can("manage_study", study)
+
+
+def site_of(study: Study, site_id: int | None) -> StudySite | None:
+    """The study's site ``site_id`` as the current organization sees it (None: not one of its)."""
+    if not site_id:
+        return None
+    site = tool().db_session().get(StudySite, site_id)
+    return site if site is not None and site.study_id == study.id else None
+
+
+def version_numbered(study: Study, number: int) -> MetadataVersion | None:
+    return tool().db_session().scalar(select(MetadataVersion).where(
+        MetadataVersion.study_id == study.id, MetadataVersion.number == number))
+
+
+def revoke_share(study: Study, grant_id: int) -> GrantInfo | None:
+    """End one of the study's grants; None (nothing done) when ``grant_id`` is not one of them."""
+    grant = next((g for g in tool().sharing.grants_of(study) if g.id == grant_id), None)
+    if grant is not None:
+        tool().sharing.revoke(grant_id)
+    return grant
+
+
+def dictionary_text(version: MetadataVersion) -> str:
+    """The version's definition as a REDCap data dictionary CSV."""
+    return write_dictionary(definitions.definition(version))
+
+
+def create_study_from_file(data: bytes, fmt: str, fields: dict) -> tuple[Study, MetadataVersion]:
+    """A new study with the file's definition as its draft version (not committed).
+
+    An ODM file names the study (its Study OID, StudyName, ProtocolName), which ``fields``
+    may override; a dictionary needs ``fields["name"]``. The file's problems and the fields'
+    are refused together."""
+    given = {key: (fields.get(key) or "").strip() for key in ("name", "oid", "protocol_name", "description")}
+    if fmt == "odm":
+        try:
+            described = read_odm(data, strict=True).studies
+        except OdmError:
+            described = ()  # read_definition below names every problem
+        if described:
+            study = described[-1]
+            found = {"name": study.name, "oid": study.oid, "protocol_name": study.protocol_name,
+                     "description": study.description}
+            given = {key: value or (found[key] or "").strip() for key, value in given.items()}
+    problems = EdcInputError()
+    try:
+        read_definition(data, fmt, version_oid="MDV.1", version_name="")
+    except EdcInputError as refused:
+        problems.items.extend(refused.items)
+    try:
+        study = create_study(given)
+    except EdcInputError as refused:
+        problems.items.extend(refused.items)
+    problems.raise_if_any()
+    return study, import_definition(study, data, fmt, name=(fields.get("version_name") or "").strip())
