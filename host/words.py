@@ -38,6 +38,21 @@ def plan_word(tool_key: str, plan_code: str | None) -> str:
     return plan.name if plan else (str(plan_code).replace("_", " ").capitalize() if plan_code else "no plan")
 
 
+def sentence(message) -> str:
+    """A message as a sentence: a full stop at its end and, when it starts with a plain
+    lower-case word, that word capitalized ("target enrollment must be positive" -> "Target
+    enrollment must be positive."). A message starting with a name the person typed (an email
+    address, a file name) keeps it as written."""
+    text = str(message or "").strip()
+    if not text:
+        return text
+    first = text.split(maxsplit=1)[0].rstrip(":,;")
+    if first.isalpha() and first.islower():
+        text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else text + "."
+
+
 def init_words(app) -> None:
     app.jinja_env.filters["status"] = status_word
+    app.jinja_env.filters["sentence"] = sentence
     app.jinja_env.globals["plan_name"] = plan_word

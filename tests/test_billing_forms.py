@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from host.words import sentence
 from sdk.testing import post_with_token, submit_form
 from tests.billing_page_helpers import row_counts
 
@@ -38,6 +39,14 @@ def summary(page: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<li>(.*?)</li>", box.group(1), re.S)]
 
 
+def summary_links(page: str) -> list[str | None]:
+    """Where each item of the error summary links to (``#field-id``; None for an item without a field)."""
+    box = re.search(r'<div class="error-summary".*?<ul>(.*?)</ul>', page, re.S)
+    assert box, "no error summary on the page"
+    return [link.group(1) if (link := re.match(r'\s*<a href="([^"]*)">', item)) else None
+            for item in re.findall(r"<li>(.*?)</li>", box.group(1), re.S)]
+
+
 def input_tag(page: str, name: str) -> str:
     found = re.search(rf'<input [^>]*name="{name}"[^>]*>', page)
     assert found, f"no input {name!r}"
@@ -55,8 +64,9 @@ def test_every_bad_purchase_term_is_shown_beside_its_field_and_summarized(app, a
     assert field_errors(page, "plan") == ["Test Tool has no plan 'gold' (plans: basic, team)."]
     assert field_errors(page, "interval") == ["Choose monthly or annual billing."]
     assert field_errors(page, "seats") == ["Seats must be a whole number."]
-    assert summary(page) == ["Plan: Test Tool has no plan 'gold' (plans: basic, team).",
-                             "Billing: Choose monthly or annual billing.", "Seats: Seats must be a whole number."]
+    assert summary(page) == ["Test Tool has no plan 'gold' (plans: basic, team).",
+                             "Choose monthly or annual billing.", "Seats must be a whole number."]
+    assert summary_links(page) == ["#plan", "#interval", "#seats"]
     assert 'value="lots"' in input_tag(page, "seats")  # what was typed is kept
     assert "Nothing was bought" in page
 
@@ -72,7 +82,8 @@ def test_page_and_api_refuse_a_purchase_with_the_same_messages(direct_stripe, ac
     seats_message = "The Team plan needs between 3 and 100,000 seats."
     [payment_message] = field_errors(page, "payment_method")
     assert field_errors(page, "seats") == [seats_message] and "pm_card_visa" in payment_message
-    assert summary(page) == [f"Seats: {seats_message}", f"Payment method: {payment_message}"]
+    assert summary(page) == [seats_message, payment_message]
+    assert summary_links(page) == ["#seats", "#payment_method"]
     assert 'value="2"' in input_tag(page, "seats")
 
     api = client.post("/api/v1/o/acme/tools/testtool/purchase", json={"plan": "team", "seats": 2},
@@ -81,6 +92,7 @@ def test_page_and_api_refuse_a_purchase_with_the_same_messages(direct_stripe, ac
     assert api.status_code == 422 and body["error"] == "invalid_input"
     assert body["fields"] == {"seats": [seats_message], "payment_method": [payment_message]}
     assert body["problems"] == [seats_message, payment_message]
+    assert [sentence(message) for message in body["problems"]] == summary(page)  # the API's words, as sentences
     assert row_counts(direct_stripe) == before
 
 
@@ -110,7 +122,8 @@ def test_billing_page_seat_form_keeps_the_value_and_says_why(app, acme, login_as
     assert refused.status_code == 422 and row_counts(app) == before
     message = "The Team plan needs between 3 and 100,000 seats."
     assert field_errors(page, "seats-testtool") == [message]
-    assert summary(page) == [f"Seats: {message}"]
+    assert summary(page) == [message]
+    assert summary_links(page) == ["#seats-testtool"]
     assert 'value="1"' in input_tag(page, "seats")
     stranger = submit_form(client, "/o/acme/billing", {"user_id": "999999"},
                            action="/o/acme/billing/testtool/seats/assign")

@@ -17,3 +17,16 @@ def shortlist_from_results(client, spec: dict, form: dict, org: str = "acme"):
     """Save a shortlist through the form on the results page of ``spec`` (its shared link)."""
     results = f"/o/{org}/site_select/rank/results?{urlencode(spec)}"
     return submit_form(client, results, form, action=f"/o/{org}/site_select/shortlists")
+
+
+def shown(message: str) -> str:
+    """A service message as the kit's pages show it (the host's ``sentence`` filter): a full stop
+    at its end and, when it starts with a plain lower-case word, that word capitalized (the API
+    answers the message itself)."""
+    text = message.strip()
+    if not text:
+        return text
+    first = text.split(maxsplit=1)[0].rstrip(":,;")
+    if first.isalpha() and first.islower():
+        text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?)" else text + "."

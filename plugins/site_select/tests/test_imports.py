@@ -119,16 +119,20 @@ def test_import_through_the_api(world):
 
 
 def test_bad_uploads_are_refused_and_change_nothing(world):
-    cases = [({}, "choose the AACT files"),
-             ({"notes.txt": b"hello"}, "notes.txt: not an AACT file"),
-             ({**files(), "studies.txt": "nct_id|phase\n".encode() + b"\xff\xfe"}, "studies.txt: not UTF-8"),
-             (files(**{"conditions.txt": None}), "missing AACT file(s): conditions.txt"),
-             (files(**{"studies.txt": "nct|phase\n"}), "studies.txt lacks column(s) nct_id, start_date"),
-             (files(**{"facilities.txt": ""}), "facilities.txt is empty")]
-    for data, message in cases:
+    # (upload, the API's message, the page's sentence: a file's name stays as it was uploaded)
+    cases = [({}, "choose the AACT files", "Choose the AACT files"),
+             ({"notes.txt": b"hello"}, "notes.txt: not an AACT file", "notes.txt: not an AACT file"),
+             ({**files(), "studies.txt": "nct_id|phase\n".encode() + b"\xff\xfe"}, "studies.txt: not UTF-8",
+              "studies.txt: not UTF-8 text."),
+             (files(**{"conditions.txt": None}), "missing AACT file(s): conditions.txt",
+              "Missing AACT file(s): conditions.txt."),
+             (files(**{"studies.txt": "nct|phase\n"}), "studies.txt lacks column(s) nct_id, start_date",
+              "studies.txt lacks column(s) nct_id, start_date."),
+             (files(**{"facilities.txt": ""}), "facilities.txt is empty", "facilities.txt is empty")]
+    for data, message, on_page in cases:
         r = upload(world.client, data)
         assert r.status_code == 422, message
-        assert message in r.get_data(as_text=True), message
+        assert on_page in r.get_data(as_text=True), on_page
         api = upload(world.client, data, url="/api/v1/o/acme/site_select/imports")
         assert api.status_code == 422 and message in api.get_json()["message"]
     assert sites(world)["total"] == 0

@@ -14,7 +14,7 @@ import pytest
 
 from sdk.testing import post_with_token, submit_form
 
-from .pages import shortlist_from_results
+from .pages import shortlist_from_results, shown
 from .seeds import RANK_SPEC, seed_cardiology
 
 RANK = "/o/acme/site_select/rank"
@@ -45,14 +45,16 @@ def kept(page: str, field: str, value: str) -> bool:
 
 
 def assert_shown(response, expected: dict[str, str]) -> str:
-    """Every (field, message) beside its field and in the summary, with the summary's count."""
+    """Every (field, message) beside its field and in the summary (once, linking to its field), as a
+    sentence, with the summary's count."""
     page = response.get_data(as_text=True)
     assert response.status_code == 422, page[:500]
     summary = summary_of(page)
-    assert f"({len(expected)})" in summary, summary
+    assert f"({len(expected)})" in summary and summary.count("<li>") == len(expected), summary
     for field, message in expected.items():
-        assert message in beside(page, field), (field, message)
-        assert message in summary, message
+        assert shown(message) in beside(page, field), (field, message)
+        assert summary.count(shown(message)) == 1, message
+        assert f'<a href="#{field}">{shown(message)}</a>' in summary, (field, message)
     return page
 
 
@@ -179,9 +181,11 @@ def test_a_shortlist_without_name_or_sites_shows_the_results_again_with_both_pro
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     summary = summary_of(page)
-    assert "(3)" in summary and "pick at least one site for the shortlist" in summary
-    assert "a shortlist needs a name" in beside(page, "name")
-    assert "the trial reference can have at most 64 characters" in beside(page, "trial_ref")
+    assert "(3)" in summary and shown("pick at least one site for the shortlist") in summary
+    name_message = shown("a shortlist needs a name")
+    assert name_message in beside(page, "name") and name_message in summary
+    trial_ref_message = shown("the trial reference can have at most 64 characters")
+    assert trial_ref_message in beside(page, "trial_ref") and trial_ref_message in summary
     assert kept(page, "title", "HF &lt;b&gt;3&lt;/b&gt;") and "Berlin Heart Center" in page
     assert not re.search(r'name="site_ids" value="\d+"[^>]*checked', page)  # the ticks as posted: none
     problems = api_problems(seeded.client, "/shortlists", {"name": "", "trial_ref": "X" * 70,
@@ -194,13 +198,17 @@ def test_an_upload_of_wrong_files_lists_every_problem_beside_the_files_field(wor
     upload = {"files": [(io.BytesIO(b"hello"), "notes.txt"), (io.BytesIO(b"\xff\xfe"), "studies.txt")]}
     r = submit_form(world.client, "/o/acme/site_select/imports", upload)
     page = r.get_data(as_text=True)
-    assert r.status_code == 422 and "(2)" in summary_of(page)
+    summary = summary_of(page)
+    assert r.status_code == 422 and "(2)" in summary
     block = beside(page, "files")
-    assert "notes.txt: not an AACT file" in block and "studies.txt: not UTF-8 text" in block
+    # each a sentence that keeps the file's name as it was uploaded, beside the field and in the summary
+    for message in ("notes.txt: not an AACT file", "studies.txt: not UTF-8 text."):
+        assert message in block and message in summary, message
     api = post_with_token(world.client, f"{API}/imports", {
         "files": [(io.BytesIO(b"hello"), "notes.txt"), (io.BytesIO(b"\xff\xfe"), "studies.txt")]})
     answered = api.get_json()["fields"]["files"]
-    assert api.status_code == 422 and len(answered) == 2 and all(message in block for message in answered)
+    assert api.status_code == 422 and len(answered) == 2
+    assert all(message.lower() in block.lower() for message in answered)  # the same words (as sentences above)
 
 
 def test_the_directory_filters_keep_their_choices(seeded):

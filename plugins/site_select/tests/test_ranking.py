@@ -6,7 +6,7 @@ import pytest
 
 from sdk.testing import post_with_token
 
-from .pages import rank_on_page
+from .pages import rank_on_page, shown
 from .seeds import RANK_SPEC, seed_cardiology
 
 
@@ -106,7 +106,7 @@ def test_rank_page_with_bad_spec_shows_the_message_and_the_form(seeded):
     r = rank_on_page(seeded.client, {**RANK_SPEC, "target_enrollment": "0"})
     assert r.status_code == 422
     page = r.get_data(as_text=True)
-    assert "target enrollment must be positive" in page and 'name="target_enrollment"' in page
+    assert shown("target enrollment must be positive") in page and 'name="target_enrollment"' in page
 
 
 def test_rank_results_answer_a_shared_link(seeded):

@@ -10,7 +10,7 @@ import pytest
 
 from sdk.testing import post_with_token, submit_form
 
-from .pages import rank_on_page, shortlist_from_results
+from .pages import rank_on_page, shortlist_from_results, shown
 from .seeds import RANK_SPEC, add_history, add_site, seed_cardiology
 
 
@@ -96,9 +96,12 @@ def test_a_site_name_with_markup_is_escaped_in_the_charts(world):
 
 def test_bad_shortlist_input_is_refused_and_nothing_saved(seeded):
     berlin = str(seeded.ids["Berlin Heart Center"])
-    cases = [({"spec_json": json.dumps(RANK_SPEC), "name": "", "site_ids": [berlin]}, "a shortlist needs a name"),
-             ({"spec_json": json.dumps(RANK_SPEC), "name": "X"}, "pick at least one site"),
-             ({"spec_json": json.dumps(RANK_SPEC), "name": "X", "site_ids": ["99999"]}, "unknown site id"),
+    # the form's problems are shown as sentences; a spec that cannot be ranked is flashed as it is
+    cases = [({"spec_json": json.dumps(RANK_SPEC), "name": "", "site_ids": [berlin]},
+              shown("a shortlist needs a name")),
+             ({"spec_json": json.dumps(RANK_SPEC), "name": "X"}, shown("pick at least one site for the shortlist")),
+             ({"spec_json": json.dumps(RANK_SPEC), "name": "X", "site_ids": ["99999"]},
+              shown("unknown site id(s): 99999")),
              ({"spec_json": "not json", "name": "X", "site_ids": [berlin]}, "rank again"),
              ({"spec_json": json.dumps({**RANK_SPEC, "target_enrollment": -3}), "name": "X",
                "site_ids": [berlin]}, "target enrollment must be positive")]

@@ -3,10 +3,12 @@ metrics and charts, manual history entry; bad input gets a message and changes n
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from sdk import services
 from sdk.testing import post_with_token, submit_form
 
+from .pages import shown
 from .seeds import add_site, seed_cardiology
 
 NEW_SITE = {"name": "Vienna General Hospital", "country": "Austria", "city": "Vienna", "lat": "48.2",
@@ -78,9 +80,9 @@ def test_bad_site_input_is_refused_with_every_reason(world):
     r = add_site_on_page(world.client, bad)
     page = r.get_data(as_text=True)
     assert r.status_code == 422
-    for reason in ("name is required", "country must be an ISO 3166 country", "latitude must be a number",
-                   "longitude must be between -180 and 180"):
-        assert reason in page
+    for reason in ("name is required", "country must be an ISO 3166 country (code such as DE, or its name)",
+                   "latitude must be a number", "longitude must be between -180 and 180"):
+        assert shown(reason) in page, reason
     assert 'value="Atlantis"' in page
     add_site_on_page(world.client, NEW_SITE)
     twice = add_site_on_page(world.client, NEW_SITE)
@@ -95,12 +97,14 @@ def test_bad_history_input_is_refused_and_nothing_saved(world):
              ({**HISTORY, "enrolled": "60"}, "enrolled cannot exceed screened"),
              ({**HISTORY, "screened": "-1"}, "screened cannot be negative"),
              ({**HISTORY, "activated_on": "2022-01-01"}, "activation date cannot be before selection date"),
-             ({**HISTORY, "last_subject_in": "31/12/2023"}, "last subject in must be a date"),
-             ({**HISTORY, "phase": "Phase 7"}, "unknown trial phase"),
-             ({**HISTORY, "therapeutic_area": "", "condition": ""}, "therapeutic area is required")]
+             ({**HISTORY, "last_subject_in": "31/12/2023"}, "last subject in must be a date (YYYY-MM-DD)"),
+             ({**HISTORY, "phase": "Phase 7"},
+              "unknown trial phase 'Phase 7' (expected e.g. 'Phase 2' or 'PHASE1/PHASE2')"),
+             ({**HISTORY, "therapeutic_area": "", "condition": ""},
+              "therapeutic area is required (or a condition it can be derived from)")]
     for data, reason in cases:
         r = submit_form(world.client, f"{url}/new", data)
-        assert r.status_code == 422 and reason in r.get_data(as_text=True), reason
+        assert r.status_code == 422 and shown(reason) in unescape(r.get_data(as_text=True)), reason
     api = post_with_token(world.client, f"/api/v1/o/acme/site_select/sites/{site_id}/history",
                           json={**HISTORY, "target": "x"})
     assert api.status_code == 422 and api.get_json()["problems"] == ["target must be a whole number"]
