@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sdk.models import Base, TenantMixin, UTCDateTime, utcnow
+from sdk.tenancy.sharing import RowSharing
 
 #: ``chain_key`` of entries that belong to no organization (sign-ins, platform users).
 PLATFORM_CHAIN = 0
@@ -52,9 +53,17 @@ class AuditChain(Base):
 
 
 class Signature(TenantMixin, Base):
-    """An electronic signature (21 CFR 11.50, 11.70): who, when, meaning, and what was signed."""
+    """An electronic signature (21 CFR 11.50, 11.70): who, when, meaning, and what was signed.
+
+    ``org_id`` is the signed record's owner, whoever signs: a site's investigator signing the
+    sponsor's casebook through a grant writes the sponsor's row, with ``signer_org_id`` saying
+    where the signer signed from. The ``shared_*`` columns copy the record's sharing coordinates
+    (its model's ``__sharing__``) at signing time, so every organization whose grant shows the
+    record sees its signatures, in the ORM and in row-level security alike (:class:`RowSharing`).
+    """
 
     __tablename__ = "signature"
+    __sharing__ = RowSharing()
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tool: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -69,3 +78,11 @@ class Signature(TenantMixin, Base):
     #: SHA-256 over the record's identity, the content hash and the signature's own fields, so
     #: the signature cannot be moved to another record without the binding failing.
     binding_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: The organization the signer signed from (the owner itself, or a grantee); NULL before host_0014.
+    signer_org_id: Mapped[int | None] = mapped_column(Integer)
+    #: The signed record's shared record (``"<tool>.<record>"``, its id) and site; NULL when its model
+    #: is never shared. ``shared_has_site``: whether that model has a site column.
+    shared_record_type: Mapped[str | None] = mapped_column(String(64))
+    shared_record_id: Mapped[int | None] = mapped_column(Integer)
+    shared_site_id: Mapped[int | None] = mapped_column(Integer)
+    shared_has_site: Mapped[bool | None] = mapped_column(Boolean)

@@ -9,9 +9,9 @@ Code that must see every organization says so with :func:`all_organizations`.
 from .row_security import disable_row_level_security, enable_row_level_security
 from .scope import TenantScopeError, all_organizations, current_org_id, org_scope, sees_all_organizations
 from .session import TenantSession, install_tenant_scoping
-from .sharing import Sharing, sharing_of, visible_clause
+from .sharing import RowSharing, Sharing, row_sharing_of, sharing_of, visible_clause
 from .tables import tenant_tables
 
-__all__ = ["Sharing", "TenantScopeError", "TenantSession", "all_organizations", "current_org_id",
-           "disable_row_level_security", "enable_row_level_security", "install_tenant_scoping", "org_scope", "sees_all_organizations", "sharing_of",
+__all__ = ["RowSharing", "Sharing", "TenantScopeError", "TenantSession", "all_organizations", "current_org_id",
+           "disable_row_level_security", "enable_row_level_security", "install_tenant_scoping", "org_scope", "row_sharing_of", "sees_all_organizations", "sharing_of",
            "tenant_tables", "visible_clause"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import RelationshipDirection
 
-from .sharing import ACTIVE, GRANT_TABLE, sharing_of
+from .sharing import ACTIVE, GRANT_TABLE, row_sharing_of, sharing_of
 
 
 def granting_owner(session, obj, org_id: int, *, writable: bool = True) -> int | None:
@@ -12,11 +12,14 @@ def granting_owner(session, obj, org_id: int, *, writable: bool = True) -> int |
 
     The shared record and site are read from the object's columns, or, before the flush has set
     them, from the parent objects its many-to-one relationships point at (``Subject(study=s)``).
-    When ``obj.org_id`` is already set, only a grant from that organization counts.
+    When ``obj.org_id`` is already set, only a grant from that organization counts. A row of a
+    :class:`~sdk.tenancy.sharing.RowSharing` model names its record in its own columns, and any
+    active grant covering that record counts (``writable`` does not apply).
     """
     sharing = sharing_of(type(obj))
     if sharing is None:
-        return None
+        by_row = row_sharing_of(type(obj))
+        return _row_granting_owner(session, obj, org_id, by_row) if by_row is not None else None
     record_id = column_value(obj, sharing.via)
     if record_id is None:
         return None
@@ -28,6 +31,23 @@ def granting_owner(session, obj, org_id: int, *, writable: bool = True) -> int |
         query = query.where(grant.c.writable.is_(True))
     if sharing.site:
         site_id = column_value(obj, sharing.site)
+        query = query.where(grant.c.site_id.is_(None) if site_id is None
+                            else or_(grant.c.site_id.is_(None), grant.c.site_id == site_id))
+    if obj.org_id is not None:
+        query = query.where(grant.c.owner_org_id == obj.org_id)
+    return session.execute(query.limit(1)).scalar()
+
+
+def _row_granting_owner(session, obj, org_id: int, by_row) -> int | None:
+    record_type, record_id = getattr(obj, by_row.record_type), getattr(obj, by_row.via)
+    if record_type is None or record_id is None:
+        return None
+    grant = GRANT_TABLE
+    query = select(grant.c.owner_org_id).where(
+        grant.c.grantee_org_id == org_id, grant.c.record_type == record_type,
+        grant.c.record_id == record_id, grant.c.status == ACTIVE)
+    if getattr(obj, by_row.has_site):
+        site_id = getattr(obj, by_row.site)
         query = query.where(grant.c.site_id.is_(None) if site_id is None
                             else or_(grant.c.site_id.is_(None), grant.c.site_id == site_id))
     if obj.org_id is not None:

@@ -10,12 +10,14 @@ neither. On SQLite this is a no-op: the SDK's scoping is the wall there.
 """
 from __future__ import annotations
 
-from .sharing import Sharing, policy_sql
+from .sharing import RowSharing, Sharing, policy_sql
 
 ORG_SETTING = "trialoffice.org_id"
 ALL_ORGS_SETTING = "trialoffice.all_orgs"
 POLICY = "tenant_isolation"
 WRITE_POLICY = "tenant_isolation_write"
+#: Adding rows about a shared record (:class:`~sdk.tenancy.sharing.RowSharing` tables only).
+INSERT_POLICY = "tenant_isolation_insert"
 
 _ORG = f"nullif(current_setting('{ORG_SETTING}', true), '')::integer"
 #: Visible and writable: the current organization's rows, or every row inside all_organizations().
@@ -23,21 +25,30 @@ _ORG = f"nullif(current_setting('{ORG_SETTING}', true), '')::integer"
 PREDICATE = f"current_setting('{ALL_ORGS_SETTING}', true) = 'on' OR org_id = {_ORG}"
 
 
-def row_security_statements(table: str, sharing: Sharing | None = None) -> list[str]:
+def row_security_statements(table: str, sharing: Sharing | RowSharing | None = None) -> list[str]:
     """The policies: own rows, and for a shared model the rows a grant covers (:mod:`.sharing`).
 
     A shared table gets two permissive policies: reading needs any active grant, while insert,
     update and delete (``FOR ALL``) need a writable one. One ``FOR ALL`` policy would let a
-    read-only grantee DELETE, since DELETE checks only ``USING``.
+    read-only grantee DELETE, since DELETE checks only ``USING``. A :class:`RowSharing` table
+    gets three: reading and inserting need a covering grant, updating and deleting the owner.
     """
     statements = [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
         f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
         f'DROP POLICY IF EXISTS {WRITE_POLICY} ON "{table}"',
+        f'DROP POLICY IF EXISTS {INSERT_POLICY} ON "{table}"',
     ]
     if sharing is None:
         return statements + [f'CREATE POLICY {POLICY} ON "{table}" USING ({PREDICATE}) WITH CHECK ({PREDICATE})']
+    if isinstance(sharing, RowSharing):
+        covered = PREDICATE + policy_sql(table, _ORG, sharing, write=False)
+        return statements + [
+            f'CREATE POLICY {POLICY} ON "{table}" FOR SELECT USING ({covered})',
+            f'CREATE POLICY {INSERT_POLICY} ON "{table}" FOR INSERT WITH CHECK ({covered})',
+            f'CREATE POLICY {WRITE_POLICY} ON "{table}" FOR ALL USING ({PREDICATE}) WITH CHECK ({PREDICATE})',
+        ]
     read = PREDICATE + policy_sql(table, _ORG, sharing, write=False)
     write = PREDICATE + policy_sql(table, _ORG, sharing, write=True)
     return statements + [
@@ -46,7 +57,7 @@ def row_security_statements(table: str, sharing: Sharing | None = None) -> list[
     ]
 
 
-def enable_row_level_security(op, *tables: str, sharing: Sharing | None = None) -> None:
+def enable_row_level_security(op, *tables: str, sharing: Sharing | RowSharing | None = None) -> None:
     """In an Alembic migration: confine ``tables`` to the current organization on PostgreSQL.
 
     ``op`` is the migration's ``alembic.op``; a shared model's table passes the same
@@ -88,5 +99,6 @@ def disable_row_level_security(op, *tables: str) -> None:
     for table in tables:
         op.execute(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"')
         op.execute(f'DROP POLICY IF EXISTS {WRITE_POLICY} ON "{table}"')
+        op.execute(f'DROP POLICY IF EXISTS {INSERT_POLICY} ON "{table}"')
         op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
         op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')

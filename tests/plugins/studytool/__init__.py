@@ -22,12 +22,13 @@ manifest = Manifest(
         Permission("enter_data", "Enter subjects"),
         Permission("review", "Review and annotate data"),
         Permission("manage_study", "Create, configure and share studies"),
+        Permission("sign_casebook", "Sign a subject's casebook"),
     ),
     roles=(
         Role("data_manager", "Data manager", ("view_study", "enter_data", "review", "manage_study")),
         Role("monitor", "Monitor", ("view_study", "review"), read_only=True),
         Role("site_coordinator", "Site coordinator", ("view_study", "enter_data")),
-        Role("investigator", "Investigator", ("view_study", "enter_data", "review")),
+        Role("investigator", "Investigator", ("view_study", "enter_data", "review", "sign_casebook")),
     ),
 )
 

@@ -6,6 +6,8 @@ from sdk import Base, Sharing, TenantMixin
 from sdk.audit import audited
 
 STUDY = "studytool.study"
+#: Module-qualified: another tool (edc) declares classes of the same names on the shared registry.
+_STUDY_CLASS, _SITE_CLASS = "tests.plugins.studytool.models.Study", "tests.plugins.studytool.models.StudySite"
 
 
 @audited("studytool", entity_type="study", reason_required=False)
@@ -15,7 +17,7 @@ class Study(TenantMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
-    sites = relationship("StudySite", back_populates="study", order_by="StudySite.id")
+    sites = relationship(_SITE_CLASS, back_populates="study", order_by=f"{_SITE_CLASS}.id")
 
     def __str__(self) -> str:
         return self.title
@@ -28,10 +30,11 @@ class StudySite(TenantMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("studytool_study.id", ondelete="CASCADE"), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
-    study = relationship("Study", back_populates="sites")
+    study = relationship(_STUDY_CLASS, back_populates="sites")
 
 
-@audited("studytool", entity_type="subject", reason_required=False)
+@audited("studytool", entity_type="subject", reason_required=False, meanings=("approved",),
+         sign_permission="sign_casebook")
 class Subject(TenantMixin, Base):
     __tablename__ = "studytool_subject"
     __sharing__ = Sharing(STUDY, via="study_id", site="site_id")
@@ -40,8 +43,8 @@ class Subject(TenantMixin, Base):
     study_id: Mapped[int] = mapped_column(ForeignKey("studytool_study.id", ondelete="CASCADE"), nullable=False)
     site_id: Mapped[int] = mapped_column(ForeignKey("studytool_site.id", ondelete="CASCADE"), nullable=False)
     code: Mapped[str] = mapped_column(String(40), nullable=False)
-    study = relationship("Study")
-    site = relationship("StudySite")
+    study = relationship(_STUDY_CLASS)
+    site = relationship(_SITE_CLASS)
 
 
 class StudyNote(TenantMixin, Base):
@@ -53,4 +56,4 @@ class StudyNote(TenantMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("studytool_study.id", ondelete="CASCADE"), nullable=False)
     body: Mapped[str] = mapped_column(String(500), nullable=False)
-    study = relationship("Study")
+    study = relationship(_STUDY_CLASS)

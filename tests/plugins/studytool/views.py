@@ -1,5 +1,6 @@
 """Pages: the studies this organization owns or was given, a study with its sites and subjects,
-adding subjects, and sharing a study (the owner only)."""
+adding subjects, a subject's casebook (signed by the site's investigator), and sharing a study
+(the owner only)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -46,6 +47,28 @@ def create_study():
 @bp.get("/studies/<int:study_id>")
 def study(study_id: int):
     return _study_page(study_or_404(study_id))
+
+
+@bp.get("/studies/<int:study_id>/subjects/<int:subject_id>")
+def subject(study_id: int, subject_id: int):
+    """A subject's casebook: its signatures (the site's investigator signs) and history."""
+    study = study_or_404(study_id)
+    subject = tool().db_session().get(Subject, subject_id)
+    if subject is None or subject.study_id != study.id or not tool().can("view_study", subject):
+        abort(404)
+    return render_template("studytool/subject.html", study=study, subject=subject)
+
+
+@bp.post("/studies/<int:study_id>/subjects/<int:subject_id>")
+@requires_permission("enter_data")
+def edit_subject(study_id: int, subject_id: int):
+    study = study_or_404(study_id)
+    subject = tool().db_session().get(Subject, subject_id)
+    if subject is None or subject.study_id != study.id or not tool().can("enter_data", subject):
+        abort(404)
+    subject.code = (request.form.get("code") or "").strip()[:40] or subject.code
+    tool().db_session().commit()
+    return redirect(url_for("studytool.subject", study_id=study.id, subject_id=subject.id))
 
 
 @bp.post("/studies/<int:study_id>/subjects")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from html import unescape
 
-import pytest
-
 from plugins.edc.models import FormInstance, Study, StudySite, Subject
 from plugins.edc.services import entry
 from sdk.testing import post_with_token, submit_form
@@ -172,9 +170,6 @@ def test_a_site_investigator_reviews_only_its_own_site_and_may_not_lock(sponsor,
     assert sponsor.run(lambda session: session.get(FormInstance, ours_form).locked) is False
 
 
-@pytest.mark.xfail(strict=True, reason="the host signs only records the signer's organization owns "
-                                       "(host/compliance/signing.py: may_sign, signable_record); a site "
-                                       "organization's investigator cannot sign the sponsor's shared casebook yet")
 def test_a_site_investigator_signs_the_casebook_of_its_site(sponsor, make_user, make_org, login_as):
     from sdk.testing import sign_record
     from sdk.testing.support import TEST_PASSWORD
