@@ -3,8 +3,7 @@ import pytest
 
 from tests.plugins import testtool
 
-pytest_plugins = ["tests.runtime_fixtures", "tests.cli_fixtures", "tests.stripe_fixtures", "tests.job_fixtures",
-                  "tests.browser_fixtures"]
+pytest_plugins = ["tests.runtime_fixtures", "tests.cli_fixtures", "tests.stripe_fixtures", "tests.job_fixtures"]
 
 
 @pytest.fixture(scope="session")

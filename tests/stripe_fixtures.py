@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import stripe
 
-from tests.serving import served
+from sdk.testing.serving import served
 
 WEBHOOK_SECRET = "whsec_trialoffice_test"
 API_KEY = "sk_test_trialoffice"

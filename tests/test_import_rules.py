@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: the kit's chart library (sdk/charts.py: pygal, and CairoSVG for PNGs).
 SDK_THIRD_PARTY = {"flask", "werkzeug", "click", "jinja2", "markupsafe", "pluggy", "sqlalchemy", "packaging", "marshmallow", "flask_wtf", "wtforms",
                    "pygal", "cairosvg"}
-SDK_TESTING_THIRD_PARTY = SDK_THIRD_PARTY | {"pytest"}
+SDK_TESTING_THIRD_PARTY = SDK_THIRD_PARTY | {"pytest", "playwright"}
 
 
 def module_of(path: Path, root: Path = ROOT) -> tuple[str, str]:

@@ -1,6 +1,17 @@
-"""Fixtures for browser tests: a real app served on a free port and Debian's headless Chromium.
-A plugin of the whole suite (``tests/conftest.py``), so that one Playwright and one Chromium
-serve the browser tests of every folder (a second sync Playwright in one process fails).
+"""Browser tests for tools and the platform: a real app served on a free port, Debian's headless
+Chromium driven by Playwright, and screenshots that fail when a page is wider than the window.
+
+Part of the harness's pytest plugin, so one Playwright and one Chromium serve the browser tests
+of every folder (a second sync Playwright in one process fails). In a test::
+
+    pytestmark = pytest.mark.browser
+
+    def test_my_page(browser_page, make_user, make_org, grant_license):
+        ...                                            # sign in through /login, then:
+        browser_page.goto("/o/acme/mytool/")
+        browser_page.screenshots_at_both_widths("mytool-index")   # 1280 and 390 pixels wide
+
+Screenshots go to ``tests/artifacts/`` under pytest's root folder.
 
 Playwright cannot download its own browsers here, so the system Chromium is launched
 (``CHROMIUM_PATH``, else ``chromium`` on the PATH). Without it these tests fail with a clear
@@ -15,9 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import served
+from .serving import served
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+#: where screenshots go: tests/artifacts under the folder pytest runs from
+ARTIFACTS = Path.cwd() / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
@@ -98,6 +110,16 @@ class BrowserPage:
 
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)
+
+    def sign_in(self, email: str, password: str | None = None) -> None:
+        """Sign in through the sign-in page, as a person would (the harness's test password)."""
+        from .support import TEST_PASSWORD
+
+        self.goto("/login")
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Password").fill(password or TEST_PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
 
     def screenshot(self, name: str) -> Path:
         """Save a full-page screenshot, and fail if the page is wider than the window (naming the

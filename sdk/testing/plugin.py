@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from .app_pool import AppPool
+
+#: the browser fixtures (``browser``, ``live_server``, ``browser_page``) come with the harness
+pytest_plugins = ["sdk.testing.browser"]
 from .support import EXTENSION_KEY
 
 DATABASE_ENV = "TRIALOFFICE_TEST_DATABASE_URL"
@@ -191,3 +194,7 @@ def login_as(app, support):
         return client
 
     return _login
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives headless Chromium through Playwright (sdk.testing.browser)")

@@ -24,7 +24,8 @@ def test_start_page_lists_tools_now_and_coming(browser_page):
     browser_page.goto("/")
     page = browser_page.page
     expect(page.locator("#available-tools .card")).not_to_have_count(0)
-    expect(page.locator("#coming-tools")).to_contain_text("Electronic data capture")
+    expect(page.locator("#available-tools")).to_contain_text("EDC")
+    expect(page.locator("#coming-tools")).to_contain_text("Randomization and trial supply")
     browser_page.screenshots_at_both_widths("kit-start-page")
 
 

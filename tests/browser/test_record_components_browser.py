@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from plugins.site_select.tests.seeds import RANK_SPEC, seed_cardiology
 from sdk import org_scope, tool
 from sdk.testing import post_with_token
+from sdk.testing.browser import ARTIFACTS, BrowserPage
 from sdk.testing.support import TEST_PASSWORD
 from sdk.tool import host_runs_tool
-from tests.browser_fixtures import ARTIFACTS, BrowserPage
 
 pytestmark = pytest.mark.browser
 

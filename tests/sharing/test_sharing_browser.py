@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from sdk.testing.browser import BrowserPage
 from sdk.testing.support import TEST_PASSWORD
-from tests.browser_fixtures import BrowserPage
 from tests.sharing.world import build_world
 
 pytestmark = pytest.mark.browser

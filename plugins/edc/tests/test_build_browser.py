@@ -1,12 +1,14 @@
 """The study build in a real browser, 1280 and 390 pixels wide: the study hub (versions, sites,
 sharing, history), the definition browser, and a refused import listing every problem. Saves
-edc-study-*, edc-definition-*, edc-import-refused-* and edc-studies-*.png under tests/artifacts/."""
+edc-study-*, edc-definition-*, edc-import-refused-* and edc-studies-*.png under tests/artifacts/.
+
+The ``browser_page`` fixture comes with the harness's pytest plugin (sdk.testing.browser)."""
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
-from sdk.testing.support import TEST_PASSWORD
+from sdk.testing.browser import BrowserPage
 
 from .pages.build_world import BAD_FIRST_FIELD
 
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def signed_in_sponsor(sponsor, browser_page):
+def signed_in_sponsor(sponsor, browser_page: BrowserPage):
     """The sponsor's owner signed in, with the study shared with a CRO (so the sharing table shows)."""
     def share(session):
         from plugins.edc.models import Study
@@ -22,12 +24,8 @@ def signed_in_sponsor(sponsor, browser_page):
 
         studies.share_study(session.get(Study, sponsor.study_id), with_org="north-cro", roles=["monitor"])
     sponsor.run(share)
-    page = browser_page.page
-    browser_page.goto("/login")
-    page.get_by_label("Email").fill(sponsor.owner.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/o/**")
+    browser_page.sign_in(sponsor.owner.email)
+    browser_page.page.wait_for_url("**/o/**")
     yield browser_page
     assert browser_page.errors == [] and browser_page.outside_requests == []
 

@@ -2,8 +2,7 @@
 1280 and 390 pixels wide: each fits the window. Saves edc-queries-*, edc-query-* and
 edc-quality-*.png under tests/artifacts/.
 
-The ``browser`` and ``live_server`` fixtures come from ``tests.browser_fixtures`` (loaded by the
-whole suite); run alone, add ``-p tests.browser_fixtures``, or the test is skipped."""
+The ``browser_page`` fixture comes with the harness's pytest plugin (sdk.testing.browser)."""
 from __future__ import annotations
 
 import pytest
@@ -11,25 +10,16 @@ from playwright.sync_api import expect
 
 from plugins.edc.models import Study, StudySite
 from plugins.edc.services import entry, queries
-from sdk.testing.support import TEST_PASSWORD
+from sdk.testing.browser import BrowserPage
 
 from .pages.helpers import EVENT, name
 
 pytestmark = pytest.mark.browser
 
 
-def _fixture(request, fixture: str):
-    try:
-        return request.getfixturevalue(fixture)
-    except pytest.FixtureLookupError:
-        pytest.skip("the browser fixtures are not loaded: run with -p tests.browser_fixtures")
-
-
 @pytest.fixture
-def person(request, sponsor):
-    browser, live_server = _fixture(request, "browser"), _fixture(request, "live_server")
-    from tests.browser_fixtures import BrowserPage
-
+def person(sponsor, browser_page: BrowserPage):
+    """The sponsor's owner signed in, with a query raised on each of three subjects (``sponsor.query_ids``)."""
     def make(session):
         study = session.get(Study, sponsor.study_id)
         ids = []
@@ -42,16 +32,9 @@ def person(request, sponsor):
                 form=form, item_oid="IT.weight", check_rights=False).id)
         return ids
     sponsor.query_ids = sponsor.run(make)
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
-    context.set_default_timeout(15_000)
-    person = BrowserPage(context.new_page(), live_server)
-    person.goto("/login")
-    person.page.get_by_label("Email").fill(sponsor.owner.email)
-    person.page.get_by_label("Password").fill(TEST_PASSWORD)
-    person.page.get_by_role("button", name="Sign in").click()
-    yield person
-    assert person.errors == [] and person.outside_requests == []
-    context.close()
+    browser_page.sign_in(sponsor.owner.email)
+    yield browser_page
+    assert browser_page.errors == [] and browser_page.outside_requests == []
 
 
 def test_queries_list_query_page_and_data_quality(person, sponsor):

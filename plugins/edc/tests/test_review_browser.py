@@ -4,8 +4,7 @@ signs as approved, unlocking asks for a reason, and the subject unlocked shows t
 stale. Saves edc-review-*, edc-casebook-*, edc-casebook-dialog-*, edc-unlock-reason-* and
 edc-casebook-stale-*.png under tests/artifacts/.
 
-The ``browser`` and ``live_server`` fixtures come from ``tests.browser_fixtures`` (loaded by the
-whole suite); run alone, add ``-p tests.browser_fixtures``, or the test is skipped."""
+The ``browser_page`` fixture comes with the harness's pytest plugin (sdk.testing.browser)."""
 from __future__ import annotations
 
 import pytest
@@ -13,6 +12,7 @@ from playwright.sync_api import expect
 
 from plugins.edc.models import Study, StudySite
 from plugins.edc.services import entry
+from sdk.testing.browser import BrowserPage
 from sdk.testing.support import TEST_PASSWORD
 
 from .pages.helpers import EVENT, name
@@ -23,19 +23,9 @@ VITALS = {"visit_date": "2025-03-14", "weight": "70", "height": "175", "sbp": "1
           "cig_per_day": "10"}
 
 
-def _fixture(request, fixture: str):
-    try:
-        return request.getfixturevalue(fixture)
-    except pytest.FixtureLookupError:
-        pytest.skip("the browser fixtures are not loaded: run with -p tests.browser_fixtures")
-
-
 @pytest.fixture
-def person(request):
-    browser, live_server = _fixture(request, "browser"), _fixture(request, "live_server")
-    sponsor = request.getfixturevalue("sponsor")
-    from tests.browser_fixtures import BrowserPage
-
+def person(sponsor, browser_page: BrowserPage):
+    """The sponsor's owner signed in, with three subjects whose vitals are complete (``sponsor.subject_ids``)."""
     def make(session):
         study = session.get(Study, sponsor.study_id)
         ids = []
@@ -46,16 +36,9 @@ def person(request):
             ids.append(subject.id)
         return ids
     sponsor.subject_ids = sponsor.run(make)
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
-    context.set_default_timeout(15_000)
-    person = BrowserPage(context.new_page(), live_server)
-    person.goto("/login")
-    person.page.get_by_label("Email").fill(sponsor.owner.email)
-    person.page.get_by_label("Password").fill(TEST_PASSWORD)
-    person.page.get_by_role("button", name="Sign in").click()
-    yield person
-    assert person.errors == [] and person.outside_requests == []
-    context.close()
+    browser_page.sign_in(sponsor.owner.email)
+    yield browser_page
+    assert browser_page.errors == [] and browser_page.outside_requests == []
 
 
 def test_review_page_and_casebook_signed_then_stale(person, sponsor):
