@@ -116,6 +116,8 @@ class DeclaredResponse:
     description: str
     #: A JSON Schema ``dict`` or a marshmallow schema (class or instance).
     schema: object = None
+    #: what the body is: JSON, or a download such as ``text/csv`` or ``application/xml``
+    media_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -129,18 +131,22 @@ class DeclaredBody:
         return _is_marshmallow(self.schema)
 
 
-def responds(status: int, description: str, *, schema=None):
+def responds(status: int, description: str, *, schema=None, media_type: str = "application/json"):
     """Mark a view as answering ``status``; ``schema`` (a marshmallow schema, or JSON Schema as a
     ``dict``) describes a success's body. An error status (4xx) is documented with the platform's
     error body (``error``, ``message``, and whatever the tool adds).
 
-    A view that declares no success status is documented as answering 200."""
+    A download names its ``media_type`` (``"text/csv"``, ``"application/xml"``); its schema
+    defaults to text (``{"type": "string"}``). A view that declares no success status is
+    documented as answering 200 with JSON."""
     if not 200 <= status < 600:
         raise ValueError(f"responds needs an HTTP status, not {status!r}")
+    if media_type != "application/json" and schema is None:
+        schema = {"type": "string"}
 
     def mark(view):
         declared = dict(getattr(view, RESPONSES_ATTR, {}))
-        declared[status] = DeclaredResponse(status, description, schema)
+        declared[status] = DeclaredResponse(status, description, schema, media_type)
         setattr(view, RESPONSES_ATTR, declared)
         return view
 

@@ -164,5 +164,5 @@ def _responses(view, permission: str | None, components: ToolComponents, checked
         else:
             responses[str(code)] = {"description": answer.description}
             if answer.schema is not None:
-                responses[str(code)]["content"] = {"application/json": {"schema": components.ref(answer.schema)}}
+                responses[str(code)]["content"] = {answer.media_type: {"schema": components.ref(answer.schema)}}
     return responses

@@ -53,7 +53,7 @@ def _study(study_id: int, permission: str) -> Study:
 @api.get("/studies/<int:study_id>/export.odm")
 @requires_permission("export")
 @takes_query(ExportQuery)
-@responds(200, "The ODM 1.3.2 document (application/xml): your visible subjects only")
+@responds(200, "The ODM 1.3.2 document: your visible subjects only", media_type="application/xml")
 @responds(403, "No export permission; or a Transactional export asked by an organization the study is shared "
                "with (the audit trail is the owner's)")
 def export_odm(study_id: int, query):
@@ -71,8 +71,8 @@ def export_odm(study_id: int, query):
 
 @api.get("/studies/<int:study_id>/forms/<form_oid>/export.csv")
 @requires_permission("export")
-@responds(200, "The form's flat CSV (text/csv): one row per subject, event, form and group occurrence; "
-               "checkbox items as var___code columns")
+@responds(200, "The form's flat CSV: one row per subject, event, form and group occurrence; "
+               "checkbox items as var___code columns", media_type="text/csv")
 @responds(404, "No such study, or no such form in it")
 def export_form_csv(study_id: int, form_oid: str):
     """Export one form's data as CSV"""
