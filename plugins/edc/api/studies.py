@@ -16,6 +16,7 @@ from sdk.api_docs import InvalidInput, problems_of, responds, takes_body
 from sdk.files import FileRefused
 
 from ..models import STUDY, MetadataVersion, Study, StudySite
+from ..services import access
 from ..services import studies as service
 from ..services.errors import EdcInputError
 from ..services.studies import DEFINITION_LIMIT, DEFINITION_TYPES
@@ -36,7 +37,7 @@ def refusals():
 
 
 def _visible(study_id: int) -> Study:
-    study = service.visible_study(study_id)
+    study = access.visible_study(study_id)
     if study is None:
         abort(404, "There is no such study.")
     return study

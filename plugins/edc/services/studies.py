@@ -178,12 +178,6 @@ def share_study(study: Study, *, with_org: str, roles: list[str], site: StudySit
         raise EdcInputError([("org", str(exc))]) from None
 
 
-def visible_study(study_id: int) -> Study | None:
-    """The study if the current person may see it (own, or shared with the organization)."""
-    study = tool().db_session().get(Study, study_id)
-    return study if study is not None and tool().can("view_study", study) else None
-
-
 def owns(study: Study) -> bool:
     return study.org_id == tool().current_org().id
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("edc", __name__, template_folder="../templates", static_folder="../static")
 
-from . import entry, exports, queries, review, studies, subjects  # noqa: E402,F401  (register the routes)
+from . import entry, exports, queries, review, studies, study_versions, subjects  # noqa: E402,F401  (register the routes)

@@ -15,7 +15,8 @@ from ..services.preview import preview, preview_of
 from ..services.schedule import FORM_STATE_LABELS, form_state
 from . import bp
 from .entry_form import build_entry_form, stored_data
-from .subjects import entry_locked_reason, study_or_404, subject_or_404
+from .lookups import study_or_404
+from .subjects import entry_locked_reason, subject_or_404
 
 FORM_URL = "/subjects/<int:subject_id>/events/<event_oid>/forms/<form_oid>"
 

@@ -19,7 +19,7 @@ from ..services.errors import EdcInputError, NotAllowed
 from ..services.exports_csv import form_csv
 from ..services.import_job import start_import
 from . import bp
-from .studies import study_or_404
+from .lookups import study_or_404
 
 IMPORT_LIMIT = 200 * 1024 * 1024
 

@@ -19,6 +19,7 @@ from ..models.study import STUDY_STATES
 from ..services import studies as service
 from ..services.errors import EdcInputError
 from . import bp
+from .lookups import buildable_or_403, commit_or_refuse, study_or_404
 from .study_forms import ROLE_LABELS, ShareForm, SiteForm, StudyForm
 
 STUDY_COLUMNS = (
@@ -28,43 +29,11 @@ STUDY_COLUMNS = (
     Column("state", "State", Study.state, width="6rem"),
     Column("owner", "Owner", width="12rem"),
 )
-NOT_OWNER = "Only the study's owner changes its build; it is shared with your organization to work on."
-NOT_BUILDER = "Changing the study's build needs the 'manage_study' permission."
 #: Other areas' pages the hub links to when their views exist and the person may use them:
 #: (label, endpoint, permission on the study)
 SECTIONS = (("Subjects", "edc.subjects", "view_study"), ("Queries", "edc.queries", "view_study"),
             ("Data quality", "edc.quality", "manage_queries"), ("Review and lock", "edc.review_page", "view_study"),
             ("Exports", "edc.exports", "view_study"), ("Import data", "edc.import_data", "import_data"))
-
-
-def study_or_404(study_id: int) -> Study:
-    """The study if the current person may see it; 404 otherwise (never saying it exists)."""
-    study = service.visible_study(study_id)
-    if study is None:
-        abort(404)
-    return study
-
-
-def buildable_or_403(study_id: int) -> Study:
-    """The study if the current person may change its build; 404 if they cannot see it, 403 if
-    they see it but may not change it (a grantee, or a member without manage_study)."""
-    study = study_or_404(study_id)
-    if not service.may_build(study):
-        abort(403, NOT_BUILDER if service.owns(study) else NOT_OWNER)
-    return study
-
-
-def commit_or_refuse(render, form, action):
-    """Run ``action``; on refusal roll back, put every problem on ``form`` and answer ``render()``
-    with 422. Returns None when it succeeded and was committed."""
-    try:
-        action()
-        tool().db_session().commit()
-        return None
-    except EdcInputError as problems:
-        tool().db_session().rollback()
-        form.absorb(problems)
-        return render(), 422
 
 
 def _section_links(study: Study) -> list[tuple[str, str]]:
@@ -180,5 +149,3 @@ def revoke_share(study_id: int, grant_id: int):
     flash(f"{grant.grantee_org} no longer has access to {study.name}.", "success")
     return redirect(url_for(".study", study_id=study.id) + "#sharing")
 
-
-from . import study_versions  # noqa: E402,F401  (the definition pages register on the same blueprint)

@@ -18,7 +18,7 @@ from ..services.errors import EdcInputError
 from ..services.layout import ItemSlot, slots
 from ..services.studies import DEFINITION_LIMIT, DEFINITION_TYPES
 from . import bp
-from .studies import buildable_or_403, study_or_404
+from .lookups import buildable_or_403, study_or_404
 from .study_forms import DefinitionForm
 
 COMPARATOR_SIGNS = {"LT": "<", "LE": "≤", "GT": ">", "GE": "≥", "EQ": "=", "NE": "≠", "IN": "one of",

@@ -16,6 +16,7 @@ from ..models.data import SUBJECT_STATES
 from ..services import access, entry, schedule
 from ..services.errors import EdcInputError, LockedError
 from . import bp
+from .lookups import study_or_404
 
 SUBJECT_COLUMNS = (
     Column("site", "Site", StudySite.code, width="6rem"),
@@ -36,13 +37,6 @@ class SiteFilter(ToolForm):
         csrf = False
 
     site = SelectField("Site", validate_choice=False)
-
-
-def study_or_404(study_id: int):
-    study = access.visible_study(study_id)
-    if study is None:
-        abort(404)
-    return study
 
 
 def subject_or_404(subject_id: int):
