@@ -177,7 +177,8 @@ def _start_tool(session, org: Organization, key: str, owner: User, report: DemoR
         report.problems.append(f"{org.slug}: {exc}")
         return
     user = UserRef(owner.id, owner.email, owner.name, owner.timezone)
-    with org_scope(org.id):
+    # as in a request, so that a tool may build links (notifications) while it fills its data
+    with current_app.test_request_context(), org_scope(org.id):
         results = call_each(current_app.extensions["trialoffice.registry"], "demo_data", [key],
                             org_id=org.id, org=org_ref(org), user=user)
     failed = next((r for r in results if not r.ok), None)

@@ -84,3 +84,10 @@ def migrations_dir():
 @hookimpl
 def navigation_items(org, user):
     return [NavItem("Data capture", "edc.studies", icon="clipboard-list", order=20)]
+
+
+@hookimpl
+def demo_data(org, user):
+    from .services.demo import load_demo_study
+
+    load_demo_study(org.type)

@@ -86,3 +86,22 @@ def test_a_null_flavour_is_stored_instead_of_a_value(sponsor):
     subject_id = _setup(sponsor)
     _, _, form_id = save(sponsor, subject_id, {name("weight"): "", f"{name('weight')}__null": "ND"})
     assert values(sponsor, form_id)["IT.weight"] == (None, "ND")
+
+
+def test_the_demo_study_loads_with_its_subjects_and_a_query(app, make_user, make_org, grant_license):
+    from plugins.edc.models import Query
+    from plugins.edc.services.demo import load_demo_study
+    from sdk import org_scope, tool
+    from sdk.tool import host_runs_tool
+
+    org = make_org("northwind", owner=make_user("maria@northwind.example.org"))
+    grant_license(org, "edc", enable=True)
+    with app.test_request_context(), org_scope(org.id), host_runs_tool("edc"):
+        study = load_demo_study("sponsor")
+        tool().db_session().commit()
+        session = tool().db_session()
+        subjects = session.scalars(select(Subject).where(Subject.study_id == study.id)).all()
+        queries = session.scalars(select(Query).where(Query.study_id == study.id)).all()
+        assert sorted(s.subject_key for s in subjects) == ["101-001", "101-002", "102-001"]
+        assert len(queries) == 1 and queries[0].item_oid == "IT.sbp"
+        assert load_demo_study("site") is None
