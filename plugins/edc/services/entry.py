@@ -14,7 +14,7 @@ from sdk.audit import ReasonRequiredError, reason_for_change
 from ..domain.metadata import NULL_FLAVOURS, MetaDataVersion
 from ..domain.values import check_value
 from ..models import FormInstance, ItemValue, MetadataVersion, Study, StudyEvent, StudySite, Subject
-from . import current_user_id
+from . import current_user_id, events
 from .definitions import definition
 from .errors import EdcInputError, LockedError
 from .layout import calculated, is_shown, slots
@@ -47,6 +47,7 @@ def enroll(study: Study, site: StudySite, subject_key: str) -> Subject:
                       enrolled_by_id=current_user_id())
     tool().db_session().add(subject)
     tool().db_session().flush()
+    events.subject_enrolled(study, site, subject)
     return subject
 
 
@@ -265,11 +266,14 @@ def _write(study, subject, event_oid, event_repeat, form_oid, form_repeat, form,
                     row.value, row.null_flavour = value, null
                     changed += 1
             new_state = "complete" if complete else form.state
+            completed = form.state != new_state and new_state == "complete"
             if form.state != new_state:
                 form.state = new_state
             if changed:
                 after_data_change(form)  # the verification no longer holds; the casebook signature goes stale
             session.flush()
+            if completed:
+                events.form_completed(study, subject, form)
     except ReasonRequiredError:
         session.rollback()
         raise EdcInputError([("reason", "Say why you change data that was saved before (the reason for change "

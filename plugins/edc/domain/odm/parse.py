@@ -19,34 +19,54 @@ MAX_ITEM_DATA = 2_000_000
 _CHUNK = 1 << 20
 
 
-class _Target:
-    """A TreeBuilder that also records each element's line and counts the ItemData."""
+class _Builder:
+    """Builds the tree straight from expat's callbacks, counting the ItemData and recording lines.
 
-    def __init__(self, max_item_data: int):
-        self._builder = ET.TreeBuilder()
+    ``DefusedXMLParser`` (ElementTree's pure-Python parser with the DTD, entity and external
+    reference handlers refused) is kept for its safety; only its element handlers are replaced:
+    one Python call per start tag (the name fixed as ElementTree fixes it, the ItemData cap, the
+    line) instead of three, and the C TreeBuilder's ``end`` and ``data`` called by expat directly.
+    Lines are recorded for every element but ItemData (the bulk of a data file): an ItemData's
+    line is found again only when a problem names it (``Ctx.where``), by counting the ItemData
+    before it and re-reading the lines of the ItemData start tags (``item_data_lines``)."""
+
+    def __init__(self, parser: DefusedXMLParser, builder, max_item_data: int):
         self.lines: dict[ET.Element, int] = {}
-        self.expat = None
         self.item_data = 0
-        self.max_item_data = max_item_data
+        expat = parser.parser
+        lines = self.lines
+        names: dict[str, str] = {}
+        kinds: dict[str, bool] = {}  # fixed tag -> is an ItemData (ItemData, ItemDataString...)
+        builder_start = builder.start
 
-    def start(self, tag, attrs):
-        elem = self._builder.start(tag, attrs)
-        self.lines[elem] = self.expat.CurrentLineNumber
-        if "ItemData" in tag and (local(tag) or "").startswith("ItemData"):
-            self.item_data += 1
-            if self.item_data > self.max_item_data:
-                raise OdmError(f"refused: the file has more than {self.max_item_data} ItemData "
-                               "(raise max_item_data to read it)")
-        return elem
+        def fix(key: str) -> str:
+            # as ElementTree's XMLParser._fixname: expat reports "uri}name" for "{uri}name"
+            name = names[key] = "{" + key if "}" in key else key
+            return name
 
-    def end(self, tag):
-        return self._builder.end(tag)
+        def start(tag, attr_list):
+            tag = names.get(tag) or fix(tag)
+            attrib = {}
+            if attr_list:
+                for i in range(0, len(attr_list), 2):
+                    key = attr_list[i]
+                    attrib[names.get(key) or fix(key)] = attr_list[i + 1]
+            elem = builder_start(tag, attrib)
+            is_item_data = kinds.get(tag)
+            if is_item_data is None:
+                is_item_data = kinds[tag] = (local(tag) or "").startswith("ItemData")
+            if is_item_data:
+                self.item_data += 1
+                if self.item_data > max_item_data:
+                    raise OdmError(f"refused: the file has more than {max_item_data} ItemData "
+                                   "(raise max_item_data to read it)")
+            else:
+                lines[elem] = expat.CurrentLineNumber
+            return elem
 
-    def data(self, data):
-        self._builder.data(data)
-
-    def close(self):
-        return self._builder.close()
+        expat.StartElementHandler = start
+        # the C TreeBuilder's end ignores the name (ElementTree's own parser passes it fixed)
+        expat.EndElementHandler = builder.end
 
 
 def _chunks(data, max_bytes: int):
@@ -69,13 +89,17 @@ def _chunks(data, max_bytes: int):
         yield chunk
 
 
+def _parser(builder) -> DefusedXMLParser:
+    return DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+
+
 def parse_xml(data, *, max_bytes: int = MAX_BYTES, max_item_data: int = MAX_ITEM_DATA
               ) -> tuple[ET.Element, dict[ET.Element, int]]:
-    """Parse untrusted XML safely; returns the root element and each element's line number."""
-    target = _Target(max_item_data)
-    parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
-                              forbid_external=True)
-    target.expat = parser.parser
+    """Parse untrusted XML safely; returns the root element and the line of each element but the
+    ItemData (see ``_Builder``; ``item_data_lines`` gives theirs)."""
+    builder = ET.TreeBuilder()
+    parser = _parser(builder)
+    target = _Builder(parser, builder, max_item_data)
     try:
         for chunk in _chunks(data, max_bytes):
             parser.feed(chunk)

@@ -105,3 +105,26 @@ def test_the_demo_study_loads_with_its_subjects_and_a_query(app, make_user, make
         assert sorted(s.subject_key for s in subjects) == ["101-001", "101-002", "102-001"]
         assert len(queries) == 1 and queries[0].item_oid == "IT.sbp"
         assert load_demo_study("site") is None
+
+
+def test_enrolling_and_completing_a_form_announce_it_through_the_outbox(sponsor, support):
+    import json
+
+    from sqlalchemy import text
+
+    subject_id = _setup(sponsor)
+    save(sponsor, subject_id, {name("weight"): "70", name("height"): "175"})
+    save(sponsor, subject_id, {name("weight"): "70", name("height"): "175"}, complete=True)
+    save(sponsor, subject_id, {name("weight"): "70", name("height"): "175"}, complete=True)
+
+    def emitted(session):
+        return [(row.name, row.payload) for row in session.execute(text("SELECT name, payload FROM outbox_event"))]
+    events = {}
+    for event_name, payload in sponsor.run(emitted):
+        if event_name.startswith("edc."):
+            events.setdefault(event_name, []).append(json.loads(payload) if isinstance(payload, str) else payload)
+    assert {key: len(found) for key, found in events.items()} == {"edc.subject_enrolled": 1, "edc.form_completed": 1}, \
+        "completing a form twice announces it once"
+    (enrolled,), (completed,) = events["edc.subject_enrolled"], events["edc.form_completed"]
+    assert enrolled["trial_ref"] == "HF-301" and enrolled["subject_ref"] == "101-001"
+    assert completed["form_ref"] == "F.vitals" and completed["data_points"] == 3  # weight, height, BMI
