@@ -1,6 +1,8 @@
 """A site organization works on the sponsor's study without its own edc license, limited to its
 site: it sees and enters site 101's subjects, never 102's (pages, API, direct ids answer 404);
 an organization without a grant sees nothing; after the grant is revoked, nothing."""
+import os
+
 import pytest
 
 from plugins.edc.models import Study, StudySite
@@ -120,3 +122,25 @@ def test_a_monitor_of_the_cro_sees_every_site_read_only(sponsor, site_world, mak
     refused = post_with_token(client, form_path("cro", site_world["theirs"]), {name("weight"): "70"},
                               token_from=f"/o/cro/edc/subjects/{site_world['theirs']}")
     assert refused.status_code == 403
+
+
+@pytest.mark.skipif("postgresql" not in os.environ.get("TRIALOFFICE_TEST_DATABASE_URL", ""),
+                    reason="row-level security exists on PostgreSQL only; this test runs in the PostgreSQL pass")
+def test_raw_sql_as_the_site_organization_sees_only_its_site_rows(sponsor, site_world):
+    """The database's own wall: raw SQL in the site organization's scope (no ORM criteria) returns
+    site 101's rows of every site-level table and none of site 102's; the study is visible."""
+    from sqlalchemy import text
+
+    for subject in (site_world["ours"], site_world["theirs"]):
+        path = form_path("acme-pharma", subject)
+        submit_form(sponsor.client, path, {name("weight"): "80", name("height"): "180"}, action=path + "?occurrence=1")
+
+    def raw(session, table):
+        return set(session.connection().execute(text(f"SELECT site_id FROM {table}")).scalars())
+    site_101, site_102 = sponsor.site_ids["101"], sponsor.site_ids["102"]
+    for table in ("edc_subject", "edc_event", "edc_form", "edc_item_value"):
+        assert sponsor.run(raw, table) == {site_101, site_102}, table
+        assert sponsor.run(raw, table, org=site_world["org"]) == {site_101}, table
+    count = sponsor.run(lambda session: session.connection().execute(text("SELECT count(*) FROM edc_study")).scalar(),
+                        org=site_world["org"])
+    assert count == 1
