@@ -1,9 +1,10 @@
 """Notifications: tell people something, in the app and by email, with one call.
 
 A tool declares each kind of notification it sends (people choose per kind whether they also
-want it by email), then notifies members of the current organization::
+want it by email), then notifies members of the current organization, or everyone who holds a
+permission on a record shared between organizations::
 
-    from sdk import services
+    from sdk import services, tool
     from sdk.notifications import declare_kind
 
     QUERY_RAISED = declare_kind("edc.query_raised", "A query was raised on your data")
@@ -11,6 +12,9 @@ want it by email), then notifies members of the current organization::
     services().notifications.notify(
         [coordinator_id], kind=QUERY_RAISED.key, subject="Query on subject 0042",
         body="Visit 3, weight: value out of range.", link=url_for("edc.query", query_id=q.id))
+    # everyone holding the tool's "review" permission on a shared record, in every organization:
+    tool().notifications.notify_holders("review", visit, kind=QUERY_RAISED.key,
+                                        subject="Query on subject 0042")
 
 The notification is written in the caller's transaction; its email goes out only after that
 transaction commits (never for a rolled-back change), and a failed email never fails the caller.
@@ -83,6 +87,21 @@ class Notifications(ABC):
         person sees it in their notification centre and gets it by email unless they turned email
         off for ``kind``. Raises :class:`NotificationError` for a bad notification and
         ``PermissionError`` for a user who is not a member of the current organization.
+        """
+
+    @abstractmethod
+    def notify_holders(self, permission: str, record, *, kind: str, subject: str, body: str = "",
+                       link: str | None = None) -> int:
+        """Notify everyone who holds the running tool's ``permission`` on ``record``, in every
+        organization that works on it; returns how many people were notified.
+
+        The people are the members of the record's owner and of each organization holding an
+        active grant that covers the record (a grant limited to a site only for that site's
+        rows) who hold ``permission`` on it by the rule of ``tool().can(permission, record)``.
+        ``record`` must be the current organization's own or shared with it (else
+        ``PermissionError``). Each person gets the notification under their own organization,
+        with a ``link`` starting ``/o/<current org>/`` pointed at theirs, and by email unless they
+        turned email off for ``kind``; written in the caller's transaction like :meth:`notify`.
         """
 
 

@@ -16,6 +16,7 @@ service directly without ``support.running_tool(key)``) gets :class:`ToolContext
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -42,7 +43,16 @@ class ToolAudit(ABC):
 
     @abstractmethod
     def history(self, *, entity_type: str, entity_id: str) -> list[AuditRecord]:
-        """Every entry of this tool about one record of the current organization, oldest first."""
+        """Every entry of this tool about one record, oldest first: the current organization's
+        own, or, for a record another organization shared with it under a grant that covers the
+        record, the owner's entries about it (the owner's chain holds them). A record of another
+        organization that no active grant covers has no history here."""
+
+    @abstractmethod
+    def history_many(self, entity_type: str, entity_ids: Iterable[str | int]) -> dict:
+        """:meth:`history` of many records of one type at once (one query for the entries):
+        ``{entity_id: [entries]}`` keyed by the ids as given, an empty list for a record without
+        entries."""
 
 
 class ToolHandle(CommonServices):

@@ -19,6 +19,7 @@ from sdk.audit import SIGNATURE_MEANINGS, audit_spec
 from sdk.tenancy import current_org_id
 
 from ..db import db_session
+from ..sharing.reach import history_chain_of
 from . import trail
 from .capture import entity_id
 from .esign import HostSignatures, idle_timeout_minutes, signing_needs_email
@@ -33,8 +34,11 @@ def record_history(record, title: str = "History") -> Markup:
     spec = audit_spec(record)
     if spec is None:
         return Markup("")
-    entries = trail.record_history(db_session(), current_org_id(), spec.tool, spec.entity_type,
-                                   entity_id(record))
+    session, org_id = db_session(), current_org_id()
+    if spec.org_attribute == "org_id" and org_id is not None:
+        org_id = history_chain_of(session, record, org_id)  # a shared record: its owner's chain
+    entries = [] if org_id is None else trail.record_history(session, org_id, spec.tool, spec.entity_type,
+                                                             entity_id(record))
     shown_elsewhere = {c.key for c in inspect(record).mapper.primary_key} | set(_SHOWN_IN_SIGNATURES)
     if spec.org_attribute:
         shown_elsewhere.add(spec.org_attribute)
