@@ -171,44 +171,26 @@ def transition(query: Query, action: str, body: str | None) -> Query:
     tool().db_session().flush()
     subject = query.subject
     if action in ("respond", "propose"):
-        _notify(_raisers(query), QUERY_ANSWERED.key, f"Subject {subject.subject_key}: query {query.id} "
-                f"{'has a proposed resolution' if action == 'propose' else 'was answered'}", text, query)
+        _notify_monitors(query, f"Subject {subject.subject_key}: query {query.id} "
+                         f"{'has a proposed resolution' if action == 'propose' else 'was answered'}", text)
     elif action == "reopen":
         _notify_site(query, f"Query {query.id} on subject {subject.subject_key} was reopened", text)
     return query
 
 
-def _raisers(query: Query) -> set[int]:
-    """Whoever raised the query or moved it as a monitor (closed, cancelled, reopened it)."""
-    people = {query.raised_by_id} | set(tool().db_session().scalars(select(QueryMessage.author_id).where(
-        QueryMessage.query_id == query.id, QueryMessage.status_after.in_(("new", "closed", "na")))))
-    return {person for person in people if person}
+def _notify_site(query: Query, subject: str, body: str) -> int:
+    """Tell the people who answer this query: every holder of ``respond_queries`` on its
+    subject's site, in the sponsor's organization and in the organizations the study or that
+    site is shared with (the site's coordinators and investigators)."""
+    return _notify_holders("respond_queries", QUERY_OPENED.key, subject, body, query)
 
 
-def _site_people(query: Query) -> set[int]:
-    """The people known to work on the subject's site: the query's assignee, whoever enrolled
-    the subject, and whoever answered a query of that site before. (The SDK lists no holders of a
-    role on a record, so these are the ones edc knows.)"""
-    answered = tool().db_session().scalars(select(QueryMessage.author_id).where(
-        QueryMessage.site_id == query.site_id, QueryMessage.status_after.in_(("updated", "proposed"))).distinct())
-    people = {query.assigned_to_id, query.subject.enrolled_by_id, *answered}
-    return {person for person in people if person}
+def _notify_monitors(query: Query, subject: str, body: str) -> int:
+    """Tell the people who close queries (monitors, data managers), wherever they work."""
+    return _notify_holders("manage_queries", QUERY_ANSWERED.key, subject, body, query)
 
 
-def _notify_site(query: Query, subject: str, body: str) -> None:
-    _notify(_site_people(query), QUERY_OPENED.key, subject, body, query)
-
-
-def _notify(user_ids: set[int], kind: str, subject: str, body: str, query: Query) -> int:
-    """Notify each person who is a member of the acting organization; the others (another
-    organization's staff, whom a tool may not reach) are skipped."""
-    me = current_user_id()
+def _notify_holders(permission: str, kind: str, subject: str, body: str, query: Query) -> int:
     link = url_for("edc.query_page", query_id=query.id, org=tool().current_org().slug)
-    sent = 0
-    for person in sorted(user_ids - {me}):
-        try:
-            sent += tool().notifications.notify([person], kind=kind, subject=subject[:200], body=body[:2000],
-                                                link=link)
-        except PermissionError:
-            continue
-    return sent
+    return tool().notifications.notify_holders(permission, query, kind=kind, subject=subject[:200],
+                                               body=body[:2000], link=link)

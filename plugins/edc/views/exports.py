@@ -57,8 +57,7 @@ def exports(study_id: int):
     study = study_or_404(study_id)
     may_import = study.org_id == tool().current_org().id and tool().can("import_data", study)
     return render_template("edc/exports.html", study=study, forms=_forms(study),
-                           may_export=tool().can("export", study), may_import=may_import,
-                           transactional=service.transactional_allowed(study))
+                           may_export=tool().can("export", study), may_import=may_import)
 
 
 @bp.get("/studies/<int:study_id>/exports/<kind>.xml")

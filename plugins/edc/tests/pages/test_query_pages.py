@@ -206,4 +206,7 @@ def test_a_cro_monitor_raises_the_site_answers_and_the_monitor_closes(sponsor, m
     cro_page = f"/o/north-cro/edc/queries/{query_id}"
     assert post_with_token(cro, f"{cro_page}/close", {"body": ""}, token_from=cro_page).status_code == 302
     assert sponsor.run(lambda session: session.get(Query, query_id).status) == "closed"
+    inbox = {org: text_of(client.get("/notifications")) for org, client in (("site", site), ("cro", cro))}
+    assert "Query on subject 101-001" in inbox["site"], "the site organization's staff hear of the CRO's query"
+    assert f"query {query_id} has a proposed resolution" in inbox["cro"], "the CRO's monitor hears the answer"
     assert "Confirmed: 175 cm." in text_of(sponsor.client.get(f"/o/acme-pharma/edc/queries/{query_id}"))
