@@ -3,6 +3,8 @@
 The value sets are those of CDISC ODM 1.3.2 (as odmlib's ``valueset.py`` lists them)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 ODM_NS = "http://www.cdisc.org/ns/odm/v1.3"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 #: Trial Office's vendor extension: what ODM 1.3.2 cannot say about an item (how it is entered,
@@ -14,10 +16,12 @@ XML_LANG = f"{{{XML_NS}}}lang"
 _ODM = f"{{{ODM_NS}}}"
 
 
+@lru_cache(maxsize=4096)
 def local(tag: str) -> str | None:
     """An ODM element's name without its namespace; None for another namespace's element.
 
-    Documents without a namespace are accepted too (their elements are taken as ODM's)."""
+    Documents without a namespace are accepted too (their elements are taken as ODM's). Cached:
+    the reader asks it of every element, and a file has few distinct tags."""
     if tag.startswith(_ODM):
         return tag[len(_ODM):]
     return None if tag[:1] == "{" else tag

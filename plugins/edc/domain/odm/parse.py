@@ -5,6 +5,7 @@ XXE or entity-expansion ("billion laughs") file is refused before anything is ex
 size and the number of ItemData are capped while parsing, before the tree grows."""
 from __future__ import annotations
 
+import types
 import xml.etree.ElementTree as ET
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -17,56 +18,53 @@ from .names import local
 MAX_BYTES = 200 * 1024 * 1024
 MAX_ITEM_DATA = 2_000_000
 _CHUNK = 1 << 20
+#: ElementTree's C TreeBuilder (its methods are not Python functions)
+_C_TREE_BUILDER = not isinstance(ET.TreeBuilder.end, types.FunctionType)
 
 
-class _Builder:
-    """Builds the tree straight from expat's callbacks, counting the ItemData and recording lines.
+def _is_item_data(tag: str) -> bool:
+    """ItemData, ItemDataString, ItemDataInteger... (ODM's typed forms)."""
+    return "ItemData" in tag and (local(tag) or "").startswith("ItemData")
 
-    ``DefusedXMLParser`` (ElementTree's pure-Python parser with the DTD, entity and external
-    reference handlers refused) is kept for its safety; only its element handlers are replaced:
-    one Python call per start tag (the name fixed as ElementTree fixes it, the ItemData cap, the
-    line) instead of three, and the C TreeBuilder's ``end`` and ``data`` called by expat directly.
-    Lines are recorded for every element but ItemData (the bulk of a data file): an ItemData's
-    line is found again only when a problem names it (``Ctx.where``), by counting the ItemData
-    before it and re-reading the lines of the ItemData start tags (``item_data_lines``)."""
 
-    def __init__(self, parser: DefusedXMLParser, builder, max_item_data: int):
-        self.lines: dict[ET.Element, int] = {}
-        self.item_data = 0
-        expat = parser.parser
-        lines = self.lines
-        names: dict[str, str] = {}
-        kinds: dict[str, bool] = {}  # fixed tag -> is an ItemData (ItemData, ItemDataString...)
-        builder_start = builder.start
+def _fixer(names: dict[str, str]):
+    """ElementTree's XMLParser._fixname: expat reports "uri}name" for "{uri}name"."""
 
-        def fix(key: str) -> str:
-            # as ElementTree's XMLParser._fixname: expat reports "uri}name" for "{uri}name"
-            name = names[key] = "{" + key if "}" in key else key
-            return name
+    def fix(key: str) -> str:
+        name = names[key] = "{" + key if "}" in key else key
+        return name
 
-        def start(tag, attr_list):
-            tag = names.get(tag) or fix(tag)
-            attrib = {}
-            if attr_list:
-                for i in range(0, len(attr_list), 2):
-                    key = attr_list[i]
-                    attrib[names.get(key) or fix(key)] = attr_list[i + 1]
-            elem = builder_start(tag, attrib)
-            is_item_data = kinds.get(tag)
-            if is_item_data is None:
-                is_item_data = kinds[tag] = (local(tag) or "").startswith("ItemData")
-            if is_item_data:
-                self.item_data += 1
-                if self.item_data > max_item_data:
-                    raise OdmError(f"refused: the file has more than {max_item_data} ItemData "
-                                   "(raise max_item_data to read it)")
-            else:
-                lines[elem] = expat.CurrentLineNumber
-            return elem
+    return fix
 
-        expat.StartElementHandler = start
-        # the C TreeBuilder's end ignores the name (ElementTree's own parser passes it fixed)
-        expat.EndElementHandler = builder.end
+
+class Lines:
+    """Each element's line, for the problems' messages (``get(el)``, as a dict's).
+
+    The lines of the ItemData, the bulk of a data file, are not recorded while parsing: the first
+    time one is asked for, the file is read again for the lines of its ItemData start tags, which
+    are matched to the tree's ItemData in document order. (A file object that cannot seek back
+    has every line recorded while parsing.)"""
+
+    def __init__(self, lines: dict[ET.Element, int], root: ET.Element | None = None, reread=None):
+        self._lines = lines
+        self._root = root
+        self._reread = reread
+        self._item_data: dict[ET.Element, int] | None = None
+
+    def get(self, el: ET.Element, default: int | None = None) -> int | None:
+        line = self._lines.get(el)
+        if line is not None:
+            return line
+        if self._reread is None or not isinstance(el.tag, str) or not _is_item_data(el.tag):
+            return default
+        if self._item_data is None:
+            try:
+                found = self._reread()
+            except (OSError, ValueError):  # the file cannot be read again: the message has no line
+                found = []
+            elements = [e for e in self._root.iter() if isinstance(e.tag, str) and _is_item_data(e.tag)]
+            self._item_data = dict(zip(elements, found)) if len(elements) == len(found) else {}
+        return self._item_data.get(el, default)
 
 
 def _chunks(data, max_bytes: int):
@@ -93,17 +91,11 @@ def _parser(builder) -> DefusedXMLParser:
     return DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
 
 
-def parse_xml(data, *, max_bytes: int = MAX_BYTES, max_item_data: int = MAX_ITEM_DATA
-              ) -> tuple[ET.Element, dict[ET.Element, int]]:
-    """Parse untrusted XML safely; returns the root element and the line of each element but the
-    ItemData (see ``_Builder``; ``item_data_lines`` gives theirs)."""
-    builder = ET.TreeBuilder()
-    parser = _parser(builder)
-    target = _Builder(parser, builder, max_item_data)
+def _parse(chunks, parser: DefusedXMLParser):
     try:
-        for chunk in _chunks(data, max_bytes):
+        for chunk in chunks:
             parser.feed(chunk)
-        root = parser.close()
+        return parser.close()
     except DTDForbidden:
         raise OdmError("refused: the file declares a DTD (<!DOCTYPE ...>); ODM files need none, and "
                        "DTDs carry external-entity (XXE) and entity-expansion attacks") from None
@@ -116,13 +108,93 @@ def parse_xml(data, *, max_bytes: int = MAX_BYTES, max_item_data: int = MAX_ITEM
         raise OdmError(f"refused: {exc}") from None
     except ParseError as exc:
         raise OdmError(f"not well-formed XML: {exc}") from None
-    return root, target.lines
+
+
+def _item_data_lines(data, position: int | None, max_bytes: int) -> list[int]:
+    """The line of each ItemData start tag of ``data`` (read again), in document order."""
+    if position is not None:
+        data.seek(position)
+    builder = ET.TreeBuilder()
+    parser = _parser(builder)
+    expat = parser.parser
+    found: list[int] = []
+    kinds: dict[str, bool] = {}
+    names: dict[str, str] = {}
+    fix = _fixer(names)
+
+    def start(tag, attr_list):
+        tag = names.get(tag) or fix(tag)
+        is_item_data = kinds.get(tag)
+        if is_item_data is None:
+            is_item_data = kinds[tag] = _is_item_data(tag)
+        if is_item_data:
+            found.append(expat.CurrentLineNumber)
+
+    expat.StartElementHandler = start
+    expat.EndElementHandler = None
+    expat.CharacterDataHandler = None
+    _parse(_chunks(data, max_bytes), parser)
+    return found
+
+
+def parse_xml(data, *, max_bytes: int = MAX_BYTES, max_item_data: int = MAX_ITEM_DATA
+              ) -> tuple[ET.Element, Lines]:
+    """Parse untrusted XML safely; returns the root element and the elements' lines (``Lines``)."""
+    builder = ET.TreeBuilder()
+    parser = _parser(builder)
+    expat = parser.parser
+    # expat calls the C TreeBuilder's data directly already; its end too (it ignores the name,
+    # which ElementTree's parser would fix first), unless ElementTree runs without its C part
+    if _C_TREE_BUILDER:
+        expat.EndElementHandler = builder.end
+    lines: dict[ET.Element, int] = {}
+    position = None
+    if not isinstance(data, (str, bytes, bytearray, memoryview)) and hasattr(data, "read"):
+        try:
+            position = data.tell() if data.seekable() else None
+        except (AttributeError, OSError, ValueError):
+            position = None
+    lazy = position is not None or isinstance(data, (str, bytes, bytearray, memoryview))
+    kinds: dict[str, bool] = {}  # fixed tag -> is an ItemData
+    builder_start = builder.start
+    count = 0
+    names: dict[str, str] = {}
+    fix = _fixer(names)
+
+    def start(tag, attr_list):
+        # ElementTree's XMLParser._start and the count and line in one call
+        nonlocal count
+        tag = names.get(tag) or fix(tag)
+        attrib = {}
+        if attr_list:
+            for i in range(0, len(attr_list), 2):
+                key = attr_list[i]
+                attrib[names.get(key) or fix(key)] = attr_list[i + 1]
+        elem = builder_start(tag, attrib)
+        is_item_data = kinds.get(tag)
+        if is_item_data is None:
+            is_item_data = kinds[tag] = _is_item_data(tag)
+        if is_item_data:
+            count += 1
+            if count > max_item_data:
+                raise OdmError(f"refused: the file has more than {max_item_data} ItemData "
+                               "(raise max_item_data to read it)")
+            if lazy:
+                return elem
+        lines[elem] = expat.CurrentLineNumber
+        return elem
+
+    expat.StartElementHandler = start
+    root = _parse(_chunks(data, max_bytes), parser)
+    if not lazy:
+        return root, Lines(lines)
+    return root, Lines(lines, root, lambda: _item_data_lines(data, position, max_bytes))
 
 
 class Ctx:
     """Reading state: element lines and the problems found so far (all are raised at the end)."""
 
-    def __init__(self, lines: dict[ET.Element, int]):
+    def __init__(self, lines: Lines | dict[ET.Element, int]):
         self.lines = lines
         self.problems: list[str] = []
         #: (element name, OID) -> line, for the reference checks' messages
