@@ -14,8 +14,7 @@ from sdk import requires_permission, tool
 from sdk.api_docs import InvalidInput, responds, takes_body, takes_query
 
 from ..domain.quality import RULES
-from ..models import Query, Study, Subject
-from ..models.quality import QUERY_ORIGINS, QUERY_STATUSES
+from ..models import QUERY_ORIGINS, QUERY_STATUSES, Query, Study, Subject
 from ..services import quality
 from ..services import queries as service
 from ..services.entry import event_of, form_of

@@ -16,8 +16,18 @@ from sdk import tool
 
 from ..domain.expressions import ExpressionError, validate
 from ..domain.quality import RULES, CustomRule, Finding, FormData, run_custom, run_rules
-from ..models import FormInstance, ItemValue, MetadataVersion, Query, Rule, Study, StudyEvent, Subject
-from ..models.quality import OPEN_STATUSES, RULE_SEVERITIES
+from ..models import (
+    OPEN_STATUSES,
+    RULE_SEVERITIES,
+    FormInstance,
+    ItemValue,
+    MetadataVersion,
+    Query,
+    Rule,
+    Study,
+    StudyEvent,
+    Subject,
+)
 from . import current_user_id
 from .definitions import definition
 from .errors import EdcInputError, NotAllowed

@@ -15,8 +15,16 @@ from sqlalchemy.orm import joinedload
 from sdk import tool
 from sdk.notifications import declare_kind
 
-from ..models import FormInstance, Query, QueryMessage, StudySite, Subject
-from ..models.quality import OPEN_STATUSES, QUERY_ORIGINS, QUERY_STATUSES
+from ..models import (
+    OPEN_STATUSES,
+    QUERY_ORIGINS,
+    QUERY_STATUSES,
+    FormInstance,
+    Query,
+    QueryMessage,
+    StudySite,
+    Subject,
+)
 from . import current_user_id
 from .definitions import definition
 from .errors import EdcInputError, NotAllowed

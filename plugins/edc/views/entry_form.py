@@ -6,9 +6,10 @@ The service (``services.entry.save_form``) judges every value: the fields here c
 but the CSRF token, so each problem comes back from the one place the rules live."""
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
-from markupsafe import Markup
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -17,14 +18,16 @@ from sdk.forms import MultiCheckboxField, ToolForm
 from ..domain.metadata import NULL_FLAVOURS
 from ..services.layout import ItemSlot
 
+TAG = re.compile(r"<[^>]*>")
 INPUT_TYPES = {"date": "date", "datetime": "datetime-local", "time": "time"}
 INPUT_MODES = {"integer": "numeric", "float": "decimal"}
 NULL_CHOICES = [SelectChoice("", "Value given")] + [SelectChoice(code, NULL_FLAVOURS[code]) for code in ("ND", "UNK", "NA", "NASK")]
 
 
 def plain(text: str) -> str:
-    """Question texts and headers may carry REDCap's HTML: shown as plain text, never as markup."""
-    return Markup(text or "").striptags()
+    """Question texts and headers may carry REDCap's HTML: shown as plain text, never as markup
+    (tags dropped, entities read, spaces collapsed; the template escapes the rest)."""
+    return " ".join(html.unescape(TAG.sub(" ", text or "")).split())
 
 
 @dataclass

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sdk import requires_permission, tool
 from sdk.tables import Column, table_page
 
-from ..models import FormInstance, ItemValue, Query, Subject
-from ..models.quality import QUERY_ORIGINS, QUERY_STATUSES
+from ..models import QUERY_ORIGINS, QUERY_STATUSES, FormInstance, ItemValue, Query, Subject
 from ..services import queries as service
 from ..services.access import visible_sites, visible_study, visible_subject
 from ..services.definitions import definition

@@ -7,7 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from sdk.forms import ToolForm
 
-from ..models.quality import QUERY_ORIGINS, QUERY_STATUSES, RULE_SEVERITIES
+from ..models import QUERY_ORIGINS, QUERY_STATUSES, RULE_SEVERITIES
 
 
 def choices(pairs) -> list[SelectChoice]:

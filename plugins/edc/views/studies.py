@@ -14,8 +14,7 @@ from werkzeug.routing import BuildError
 from sdk import requires_permission, tool
 from sdk.tables import Column, table_page
 
-from ..models import STUDY, Study
-from ..models.study import STUDY_STATES
+from ..models import STUDY, STUDY_STATES, Study
 from ..services import studies as service
 from ..services.errors import EdcInputError
 from . import bp

@@ -11,8 +11,7 @@ from sdk import requires_permission, tool
 from sdk.forms import ToolForm
 from sdk.tables import Column, table_page
 
-from ..models import StudySite, Subject
-from ..models.data import SUBJECT_STATES
+from ..models import SUBJECT_STATES, StudySite, Subject
 from ..services import access, entry, schedule
 from ..services.errors import EdcInputError, LockedError
 from . import bp
