@@ -75,7 +75,9 @@ class ItemValueOut(Schema):
     null_flavour = fields.String(allow_none=True)
 
 
-class VersionOut(Schema):
+class FormVersionOut(Schema):
+    """The metadata version a form instance was entered under."""
+
     oid = fields.String(required=True)
     name = fields.String(required=True)
     number = fields.Integer(required=True)
@@ -87,7 +89,7 @@ class FormDataOut(Schema):
     occurrence = fields.Integer(required=True)
     form_oid = fields.String(required=True)
     state = fields.String(required=True)
-    version = fields.Nested(VersionOut, required=True)
+    version = fields.Nested(FormVersionOut, required=True)
     items = fields.List(fields.Nested(ItemValueOut), required=True)
     values = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True,
                          metadata={"description": "The first row's values by variable"})
