@@ -10,9 +10,9 @@ MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 """Bytes a request may carry unless the view declares its own limit (``sdk.views.upload_limit``)."""
 
 
-def _secret_key(instance: Path) -> str:
+def _secret_key(instance: Path, name: str = "secret_key") -> str:
     """The key from the environment, else one generated once and kept in the instance folder."""
-    path = instance / "secret_key"
+    path = instance / name
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_hex(32)
@@ -105,6 +105,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config = {
         "DATABASE_URL": env.get("TRIALOFFICE_DATABASE_URL") or f"sqlite:///{instance / 'trialoffice.db'}",
         "SECRET_KEY": env.get("TRIALOFFICE_SECRET_KEY") or None,
+        # Encrypts what tools seal (sdk.vault); apart from SECRET_KEY so rotating that one loses nothing.
+        "VAULT_KEY": env.get("TRIALOFFICE_VAULT_KEY") or None,
         "STORAGE_DIR": env.get("TRIALOFFICE_STORAGE_DIR") or str(instance / "storage"),
         "BILLING": env.get("TRIALOFFICE_BILLING", "manual"),
         "LOAD_PLUGINS": plugins,
@@ -131,6 +133,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(instance)
+    if not config["VAULT_KEY"]:
+        config["VAULT_KEY"] = _secret_key(instance, "vault_key")
     if config["BILLING"] not in BILLING_BACKENDS:
         raise ValueError(f"TRIALOFFICE_BILLING must be one of {', '.join(BILLING_BACKENDS)}")
     if config["MAIL_BACKEND"] not in MAIL_BACKENDS:

@@ -23,6 +23,7 @@ from .notifications.tool_notifications import notify_holders_of
 from .permissions import has_tool_permission
 from .sharing.reach import history_chain_of
 from .sharing.tool_sharing import HostToolSharing
+from .vault import HostVault
 
 
 class HostToolAudit(ToolAudit):
@@ -108,6 +109,7 @@ class HostToolHandle(ToolHandle):
         self._jobs = HostJobs(key)
         self._sharing = HostToolSharing(key)
         self._notifications = HostToolNotifications(key, services.notifications)
+        self._vault = HostVault(key)
 
     def __repr__(self) -> str:
         return f"<tool handle {self.key}>"
@@ -142,6 +144,10 @@ class HostToolHandle(ToolHandle):
     @property
     def jobs(self):
         return self._jobs
+
+    @property
+    def vault(self):
+        return self._vault
 
     @property
     def storage(self):

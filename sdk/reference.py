@@ -16,11 +16,12 @@ from .notifications import Notifications
 from .services import AuditTrail, CommonServices, Events, Services, Settings, Signatures, Storage
 from .sharing import ToolSharing
 from .tool import ToolAudit, ToolHandle
+from .vault import Vault
 
 #: The service interfaces a tool reaches, in the order the reference lists them.
 SERVICE_CLASSES = tuple((cls.__module__, cls) for cls in (
     ToolHandle, ToolAudit, CommonServices, Services, Settings, Storage, Events, AuditTrail, Signatures,
-    Notifications, ToolSharing, Jobs))
+    Notifications, ToolSharing, Jobs, Vault))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from flask import current_app, g, has_request_context
 from .jobs import Jobs
 from .services import EXTENSION_KEY, AuditRecord, CommonServices, Settings
 from .sharing import ToolSharing
+from .vault import Vault
 
 _running_tool: ContextVar[str | None] = ContextVar("trialoffice_running_tool", default=None)
 
@@ -95,6 +96,11 @@ class ToolHandle(CommonServices):
     @abstractmethod
     def sharing(self) -> ToolSharing:
         """This tool's grants of its records to other organizations (:mod:`sdk.sharing`)."""
+
+    @property
+    @abstractmethod
+    def vault(self) -> Vault:
+        """Encryption at rest with this tool's own key (:mod:`sdk.vault`)."""
 
 
 def running_tool_key() -> str | None:

@@ -108,7 +108,7 @@ def _drop_schema(url: str) -> None:
 def _base_config(url, instance) -> dict:
     """CSRF stays on, as in production: tests post forms with :func:`sdk.testing.submit_form`.
     Password hashes are real but cheap (the host honours the key only with ``TESTING``)."""
-    return {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True,
+    return {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "VAULT_KEY": "test-vault-key", "TESTING": True,
             "TESTING_FAST_PASSWORD_HASHES": True, "SESSION_COOKIE_SECURE": False,
             "STORAGE_DIR": str(instance / "storage")}
 
