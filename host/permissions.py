@@ -1,7 +1,7 @@
 """``can(permission, record)``: the one check the gate, views, API and services use.
 
-On its own organization's records a member holds a permission when they are an owner or admin,
-when the tool gives it to every member, when it was granted to them, or when a tool role they
+On its own organization's records a member holds a permission when they are an owner or admin
+(unless the tool keeps it for named people: ``held_by_admins=False``), when the tool gives it to every member, when it was granted to them, or when a tool role they
 hold (for the whole organization, or for the record's shared record and site) includes it.
 
 On a record another organization shared, the roles come from the grants covering the record:
@@ -75,11 +75,11 @@ def has_tool_permission(membership: Membership | None, tool_key: str, permission
             return True
         if scope is not None:
             return False
-    return _holds_through_grants(membership, tool_key, permission, scope, manifest)
+    return _holds_through_grants(membership, tool_key, declared[permission], scope, manifest)
 
 
 def _holds_in_own_org(membership, tool_key, permission, scope, manifest) -> bool:
-    if membership.is_admin or permission.default_for_members:
+    if (membership.is_admin and permission.held_by_admins) or permission.default_for_members:
         return True
     if (tool_key, permission.key) in _cached(membership, "permissions", _stored_permissions):
         return True
@@ -94,13 +94,13 @@ def _holds_through_grants(membership, tool_key, permission, scope, manifest) -> 
         if scope is not None and (grant.owner_org_id != scope.org_id or not _covers(
                 grant.record_type, grant.record_id, grant.site_id, scope)):
             continue
-        if membership.is_admin:
+        if membership.is_admin and permission.held_by_admins:
             roles |= set(grant.roles)
         else:
             held = {r.role_key for r in _cached(membership, "roles", _member_roles)
                     if r.tool_key == tool_key and _grant_scope_matches(r, grant)}
             roles |= set(grant.roles) & held
-    return any(permission in _role_permissions(manifest, role) for role in roles)
+    return any(permission.key in _role_permissions(manifest, role) for role in roles)
 
 
 def _grant_scope_matches(role: MemberRole, grant: ShareGrant) -> bool:

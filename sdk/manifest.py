@@ -66,12 +66,18 @@ class Plan:
 
 @dataclass(frozen=True)
 class Permission:
-    """A permission the tool defines; owners and admins hold all, members those granted."""
+    """A permission the tool defines; owners and admins hold all, members those granted.
+
+    ``held_by_admins=False`` keeps a permission for the people given it by name (a role or a
+    tick on the Members page), owners and admins included: rtsm's "see treatment arms" makes
+    nobody unblinded by being an administrator.
+    """
 
     key: str
     label: str
     description: str = ""
     default_for_members: bool = False
+    held_by_admins: bool = True
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,8 @@ class Manifest:
         for perm in self.permissions:
             if not KEY_PATTERN.match(perm.key):
                 found.append(f"permission key {perm.key!r} is invalid")
+            if perm.default_for_members and not perm.held_by_admins:
+                found.append(f"permission {perm.key}: a permission every member holds cannot be kept from admins")
         found += _role_problems(self)
         found += _event_problems(self)
         found += _unique_problems("setting", [s.name for s in self.settings])

@@ -1,7 +1,8 @@
 """Per-tool permissions granted to members, from the permissions each tool's manifest declares.
 
-Owners and admins hold every permission implicitly, and a permission marked
-``default_for_members`` is held by every member; only the rest are stored, one row a grant.
+Owners and admins hold every permission implicitly, except those a tool keeps for people given
+them by name (``held_by_admins=False``), and a permission marked ``default_for_members`` is held
+by every member; only the rest are stored, one row a grant.
 """
 from __future__ import annotations
 
@@ -23,8 +24,14 @@ class ToolPermissions:
     permissions: tuple[Permission, ...]
     roles: tuple[Role, ...] = ()
 
-    def grantable(self) -> list[Permission]:
+    def grantable(self, to_admin: bool = False) -> list[Permission]:
+        """What can be ticked for a member; for an owner or admin, only what admins do not hold."""
+        if to_admin:
+            return [p for p in self.permissions if not p.held_by_admins]
         return [p for p in self.permissions if not p.default_for_members]
+
+    def kept_from_admins(self) -> bool:
+        return any(not p.held_by_admins for p in self.permissions)
 
 
 def declared_permissions(registry) -> list[ToolPermissions]:
@@ -70,9 +77,7 @@ def set_permissions(session, membership: Membership, wanted: set[tuple[str, str]
 
     Grants for tools not in ``tools`` (no longer installed) are left as they are.
     """
-    if membership.is_admin:
-        raise MembershipError("Owners and admins hold every tool permission already.")
-    grantable = {(t.key, p.key) for t in tools for p in t.grantable()}
+    grantable = {(t.key, p.key) for t in tools for p in t.grantable(to_admin=membership.is_admin)}
     MembershipError.of(f"'{permission}' is not a permission that can be granted in tool '{tool_key}'."
                        for tool_key, permission in sorted(wanted - grantable)).raise_if_any()
     current = granted(session, membership.id) & grantable
@@ -99,10 +104,9 @@ def held_roles(session, membership_id: int) -> set[tuple[str, str]]:
 
 def set_roles(session, membership: Membership, wanted: set[tuple[str, str]],
               tools: list[ToolPermissions]) -> tuple[int, int]:
-    """Make the member's organization-wide roles among ``tools`` exactly ``wanted``."""
-    if membership.is_admin:
-        raise MembershipError("Owners and admins hold every tool permission already.")
-    known = {(t.key, r.key) for t in tools for r in t.roles}
+    """Make the member's organization-wide roles among ``tools`` exactly ``wanted`` (for an owner
+    or admin, only the roles of tools that keep permissions from admins mean anything)."""
+    known = {(t.key, r.key) for t in tools for r in t.roles if t.kept_from_admins() or not membership.is_admin}
     MembershipError.of(f"'{role}' is not a role of tool '{tool_key}'." for tool_key, role in sorted(wanted - known)
                        ).raise_if_any()
     rows = {(r.tool_key, r.role_key): r for r in session.scalars(select(MemberRole).where(

@@ -87,6 +87,8 @@ def leave_org():
 
 def _permissions_page(target, form: PermissionsForm, status: int = 200):
     tools = declared_permissions(current_app.extensions["trialoffice.registry"])
+    if target.is_admin:
+        tools = [t for t in tools if t.kept_from_admins()]
     return render_template("members/permissions.html", target=target, tools=tools, form=form,
                            chosen=_pairs(form.permission.data), held=_pairs(form.role.data),
                            role_labels=ROLE_LABELS), status
