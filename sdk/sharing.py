@@ -39,6 +39,21 @@ class GrantInfo:
     invited_at: datetime
 
 
+@dataclass(frozen=True)
+class TeamMember:
+    """A member of the current organization and the tool's roles they hold on one record."""
+
+    user_id: int
+    name: str
+    email: str
+    #: owner, admin or member of the organization
+    org_role: str
+    #: roles held on this record only (what :meth:`ToolSharing.set_team` changes)
+    roles: tuple[str, ...]
+    #: roles held for every record (given on the Members page)
+    org_wide_roles: tuple[str, ...]
+
+
 class ToolSharing(ABC):
     """One tool's grants of its records."""
 
@@ -64,3 +79,17 @@ class ToolSharing(ABC):
     @abstractmethod
     def revoke(self, grant_id: int) -> None:
         """End one of the current organization's grants of this tool; access ends at once."""
+
+    @abstractmethod
+    def team(self, record) -> list[TeamMember]:
+        """Who of the current organization holds which of this tool's roles on ``record``, one
+        of its own shared records (a study): every member, owners and admins first."""
+
+    @abstractmethod
+    def set_team(self, record, roles_by_user: dict[int, list[str]]) -> tuple[int, int]:
+        """Make the roles each listed member holds on the organization's own ``record`` exactly
+        those given (``{user_id: [role, ...]}``; members not listed keep theirs); returns
+        ``(added, removed)``. This is how a tool gives roles per record to its own people, for
+        example rtsm's unblinded statistician of one study. Every change is audited; raises
+        :class:`ShareError` for an unknown role, a non-member or another organization's record."""
+

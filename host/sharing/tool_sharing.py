@@ -11,6 +11,7 @@ from sdk.tenancy import current_org_id, sharing_of
 from ..db import db_session
 from ..models import Organization, ShareGrant, User
 from . import grants
+from .own_team import own_team, set_own_team
 
 
 class HostToolSharing(ToolSharing):
@@ -59,6 +60,12 @@ class HostToolSharing(ToolSharing):
         if grant is None:
             raise ShareError("No such share of this organization.")
         grants.end(session, grant, _acting_user(session), by_grantee=False)
+
+    def team(self, record):
+        return own_team(db_session(), self._key, record)
+
+    def set_team(self, record, roles_by_user):
+        return set_own_team(db_session(), self._key, record, roles_by_user)
 
 
 def _current_org(session) -> Organization:
