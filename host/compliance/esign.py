@@ -27,6 +27,7 @@ from sdk.services import SignatureInfo, Signatures
 from sdk.tenancy import current_org_id, sharing_of
 from sdk.tenancy.grant_lookup import column_value, granting_owner
 
+from ..auth import uses_bearer_token
 from ..auth.passwords import verify_password
 from ..db import db_session
 from ..models import Organization, User
@@ -111,7 +112,9 @@ def reaches_through_grant(record, spec, org_id: int | None) -> bool:
 
 
 def _in_continuous_session() -> bool:
-    return has_request_context() and bool(web_session.get(CONTINUOUS_SESSION_KEY))
+    """A later signing of a signed-in browser session; an API call (a bearer token, no session)
+    always signs with email and password."""
+    return has_request_context() and not uses_bearer_token() and bool(web_session.get(CONTINUOUS_SESSION_KEY))
 
 
 class HostSignatures(Signatures):
@@ -137,6 +140,7 @@ class HostSignatures(Signatures):
         email_ok = (not full_credentials and not email) or (email or "").strip().lower() == user.email
         if not password or not email_ok or not verify_password(user.password_hash, password):
             needed = "your email and password" if full_credentials else "your password"
+            session.rollback()  # nothing the caller flushed for this signing is kept, only the failure
             record_event(session, org_id=org_id, tool=spec.tool, entity_type=spec.entity_type,
                          entity_id=target, action="sign_failed",
                          changes={"meaning": [None, meaning], **_signed_from(signer_org_id, org_id)},
@@ -155,7 +159,8 @@ class HostSignatures(Signatures):
                      changes={"meaning": [None, meaning], "content_hash": [None, sig.content_hash],
                               "signature_id": [None, sig.id], **_signed_from(signer_org_id, org_id)})
         session.commit()
-        web_session[CONTINUOUS_SESSION_KEY] = utcnow().isoformat()
+        if has_request_context() and not uses_bearer_token():
+            web_session[CONTINUOUS_SESSION_KEY] = utcnow().isoformat()
         return _info(sig, sig.content_hash)
 
     def for_record(self, record) -> list[SignatureInfo]:
