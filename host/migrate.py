@@ -73,6 +73,10 @@ def pending_heads(app: Flask) -> set[str]:
 
 
 def _pending(config: Config, connection) -> set[str]:
+    """The heads not reached: neither stored nor below a stored one. A tool's first migration
+    that depends on the host's newest revision makes Alembic keep only the tool's revision in
+    the version table, the host's then being one of its ancestors."""
     script = ScriptDirectory.from_config(config)
-    current = set(MigrationContext.configure(connection).get_current_heads())
-    return set(script.get_heads()) - current
+    current = tuple(MigrationContext.configure(connection).get_current_heads())
+    reached = {rev.revision for rev in script.iterate_revisions(current, "base")} if current else set()
+    return set(script.get_heads()) - reached
