@@ -248,6 +248,13 @@ declare_event("edc.form_completed",
               "A subject's form was completed at a site; counts feed the site's query rate.",
               {"trial_ref": str, "site_ref": str, "form_ref": str, "completed_on": str,
                "data_points": int, "queries": int})
+declare_event("rtsm.subject_randomized",
+              "A subject was randomized at a site. The arm never travels in an event: ``kit_ref`` "
+              "is the kit assigned (null for a study without a kit list).",
+              {"trial_ref": str, "site_ref": str, "subject_ref": str, "randomization_number": int,
+               "kit_ref": (str, None), "randomized_on": str})
+declare_event("rtsm.kit_dispensed", "A kit was dispensed to a randomized subject at a site.",
+              {"trial_ref": str, "site_ref": str, "subject_ref": str, "kit_ref": str, "dispensed_on": str})
 declare_event("pmcp.milestone_completed",
               "A trial milestone was completed; site milestones carry the site. ``milestone`` is one "
               "of site_selected, site_activated, first_subject_in, last_subject_in, protocol_deviation "
