@@ -157,7 +157,10 @@ class AuditTrail(ABC):
     @abstractmethod
     def record(self, *, tool: str, entity_type: str, entity_id: str, action: str,
                changes: dict | None = None, reason: str | None = None) -> None:
-        """Append one entry for the current organization and actor, in the current transaction."""
+        """Append one entry for the current organization and actor, in the current transaction.
+
+        ``changes`` maps each field to ``[old, new]`` (``[None, value]`` for a fact recorded);
+        any other shape raises ``ValueError``, as the trail's pages could not show it."""
 
     @abstractmethod
     def history(self, *, tool: str, entity_type: str, entity_id: str) -> list[AuditRecord]:

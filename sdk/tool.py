@@ -40,7 +40,10 @@ class ToolAudit(ABC):
     @abstractmethod
     def record(self, *, entity_type: str, entity_id: str, action: str, changes: dict | None = None,
                reason: str | None = None) -> None:
-        """Append one entry for the current organization and actor, in the current transaction."""
+        """Append one entry for the current organization and actor, in the current transaction.
+
+        ``changes`` maps each field to ``[old, new]`` (``[None, value]`` for a fact recorded);
+        any other shape raises ``ValueError``, as the trail's pages could not show it."""
 
     @abstractmethod
     def history(self, *, entity_type: str, entity_id: str) -> list[AuditRecord]:

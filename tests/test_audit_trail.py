@@ -4,9 +4,10 @@ from sqlalchemy import select
 
 from host.compliance import chain
 from host.db import get_db
-from sdk import org_scope
+from sdk import org_scope, tool
 from sdk.audit import ReasonRequiredError, reason_for_change
 from sdk.testing import submit_form
+from sdk.testing.support import EXTENSION_KEY
 from tests.compliance_helpers import create_record, entries, entry_count, org_with_tool
 from tests.plugins.testtool.models import TestRecord
 
@@ -143,3 +144,20 @@ def test_entries_cannot_be_changed_through_the_orm(acme):
         session.flush()
     session.rollback()
     session.remove()
+
+
+@pytest.mark.parametrize("changes", [{"kits": 40}, {"subject": ["S1"]}, ["kits", 40]])
+def test_an_explicit_entry_the_trail_could_not_show_is_refused(acme, changes):
+    """``tool().audit.record`` takes each field as [old, new]; another shape would break the
+    record's history page, so it is refused when written, and nothing is appended."""
+    app, _, org, _ = acme
+    before = entry_count(app)
+    with app.test_request_context(), org_scope(org.id), support_of(app).running_tool("testtool"):
+        with pytest.raises(ValueError, match=r"\[old, new\]"):
+            tool().audit.record(entity_type="record", entity_id="1", action="noted", changes=changes)
+        get_db(app).session.rollback()
+    assert entry_count(app) == before
+
+
+def support_of(app):
+    return app.extensions[EXTENSION_KEY]

@@ -34,12 +34,25 @@ def record_history(session, org_id: int | None, tool: str, entity_type: str, ent
         .order_by(AuditEntry.chain_key, AuditEntry.seq)))
 
 
+def _check_changes(changes) -> None:
+    """Refuse, when it is written, an entry its readers could not show: each field -> [old, new]."""
+    if changes is None:
+        return
+    if not isinstance(changes, dict):
+        raise ValueError(f"audit changes must be a dict of field -> [old, new], not {type(changes).__name__}")
+    wrong = [name for name, pair in changes.items() if not (isinstance(pair, (list, tuple)) and len(pair) == 2)]
+    if wrong:
+        raise ValueError(f"audit changes map each field to [old, new] (e.g. {{'kits': [None, 40]}}); "
+                         f"not so: {', '.join(map(str, wrong))}")
+
+
 class HostAuditTrail(AuditTrail):
     def record(self, *, tool, entity_type, entity_id, action, changes=None, reason=None) -> None:
         refuse_other_tools_key(tool, "write audit entries as")
         org_id = current_org_id()
         if org_id is None:
             raise RuntimeError("audit entries of a tool need an organization in scope")
+        _check_changes(changes)
         record_event(db_session(), org_id=org_id, tool=tool, entity_type=entity_type,
                      entity_id=entity_id, action=action, changes=changes, reason=reason)
 

@@ -105,7 +105,7 @@ def add_kits(study: Study, rows: list[dict], *, first_row: int = 1) -> list[Kit]
     for kit, depot in kits:
         ledger.record(kit, depot, +1, "received", "kit list")
     tool().audit.record(entity_type="study", entity_id=str(study.id), action="kits_added",
-                        changes={"kits": len(kits)})
+                        changes={"kits": [None, len(kits)]})
     return [kit for kit, _ in kits]
 
 

@@ -120,6 +120,7 @@ def reverse(entry: LedgerEntry, reason: str, condition: str | None = None) -> Le
         undo = record(kit, location, -entry.quantity, "reversal", f"reverses entry {entry.id}: {reason}",
                       reverses=entry)
         tool().audit.record(entity_type="ledger", entity_id=str(entry.id), action="reversed",
-                            changes={"kit": kit.number, "kind": entry.kind, "reversal": undo.id}, reason=reason)
+                            changes={"kit": [None, kit.number], "kind": [None, entry.kind], "reversal": [None, undo.id]},
+                            reason=reason)
         tool().db_session().flush()
     return undo

@@ -78,7 +78,7 @@ def run(study: Study) -> list[SiteResult]:
         StudySite.study_id == study.id, StudySite.activated_at.is_not(None)).order_by(StudySite.code))
     results = [_one(site) for site in sites]
     tool().audit.record(entity_type="study", entity_id=str(study.id), action="resupply_run",
-                        changes={"shipments": [r.shipment for r in results if r.requested]})
+                        changes={"shipments": [None, [r.shipment for r in results if r.requested]]})
     return results
 
 
