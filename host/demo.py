@@ -1,19 +1,26 @@
 """Demo data: a platform admin and one organization of each type, every tool on trial in each.
 
+Every organization is created before any tool's demo data is loaded, so a tool's demo may share
+its records with the other demo organizations (rtsm shares the sponsor's study with its sites and
+its CRO). After all the tools' demo data, the host accepts the shares between demo organizations
+(as their owners would on the Sharing page) and gives the demo people the tool roles of
+:data:`DEMO_ROLES` (as an admin would on the Members page or the share's "Who works on it").
+
 Loading is idempotent: people, organizations and memberships are looked up before they are
-created, and a tool's trial and demo data are added only where the organization holds no
-license for it yet. Each organization is committed on its own and each tool's trial with its
-demo data, so a tool whose ``demo_data`` hook fails is left out (and retried on the next run)
-without stopping the rest.
+created, a tool's trial and demo data are added only where the organization holds no license
+for it yet, only pending shares are accepted and only missing roles given. Each organization is
+committed on its own and each tool's trial with its demo data, so a tool whose ``demo_data``
+hook fails is left out (and retried on the next run) without stopping the rest.
 
 Argon2 is slow on purpose, so every demo account gets the same hash of the one published demo
 password, computed once, and each distinct stored hash is checked once when the logins are shown.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from flask import current_app
+from flask import current_app, g
+from flask_login import login_user
 from sqlalchemy import func, select
 
 from sdk.services import UserRef
@@ -21,9 +28,10 @@ from sdk.tenancy import org_scope
 
 from .accounts_service import create_organization, normalize_email
 from .auth.passwords import hash_password, verify_password
+from .demo_roles import DemoRole, accept_demo_shares, give_demo_roles, with_tool_roles
 from .licensing import LicensingError, get_license, start_trial
 from .models import Membership, Organization, User
-from .orgctx import org_ref
+from .orgctx import load_org, org_ref
 from .runtime.dispatch import call_each
 
 #: Every demo account signs in with this password. Demo data is for demonstrations only.
@@ -82,6 +90,8 @@ class DemoReport:
     logins: list[DemoLogin] = field(default_factory=list)
     created_orgs: list[str] = field(default_factory=list)
     tools_started: list[tuple[str, str]] = field(default_factory=list)
+    shares_accepted: list[str] = field(default_factory=list)
+    roles_given: list[DemoRole] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -113,6 +123,7 @@ def load_demo(session, password: str = DEMO_PASSWORD) -> DemoReport:
     admin = _ensure_user(session, DEMO_ADMIN, secret, platform_admin=True)
     session.commit()
     report.logins.append(_login(admin, "(platform)", "platform admin", secret))
+    loaded: dict[str, tuple[Organization, User]] = {}
     for spec in DEMO_ORGS:
         org, owner, member = _ensure_org(session, spec, secret, report)
         if org is None:
@@ -123,8 +134,13 @@ def load_demo(session, password: str = DEMO_PASSWORD) -> DemoReport:
         session.commit()
         report.logins += [_login(owner, org.name, "owner", secret),
                           _login(member, org.name, "member", secret)]
+        loaded[spec.slug] = (org, owner)
+    for org, owner in loaded.values():  # every organization exists now: a tool's demo may share with it
         for record in current_app.extensions["trialoffice.registry"].available():
             _start_tool(session, org, record.key, owner, report)
+    report.shares_accepted += accept_demo_shares(session, loaded)
+    report.roles_given += give_demo_roles(session, loaded, report.problems)
+    report.logins = [replace(login, role=with_tool_roles(login.role, login.email)) for login in report.logins]
     return report
 
 
@@ -177,8 +193,12 @@ def _start_tool(session, org: Organization, key: str, owner: User, report: DemoR
         report.problems.append(f"{org.slug}: {exc}")
         return
     user = UserRef(owner.id, owner.email, owner.name, owner.timezone)
-    # as in a request, so that a tool may build links (notifications) while it fills its data
-    with current_app.test_request_context(), org_scope(org.id):
+    # as in a request of the owner, so that a tool may build links and check permissions while it
+    # fills its data (the CLI still names itself as the actor of the audit entries)
+    with current_app.test_request_context(f"/o/{org.slug}/"), org_scope(org.id):
+        login_user(owner)
+        g.org_slug = org.slug
+        load_org(org.slug)
         results = call_each(current_app.extensions["trialoffice.registry"], "demo_data", [key],
                             org_id=org.id, org=org_ref(org), user=user)
     failed = next((r for r in results if not r.ok), None)

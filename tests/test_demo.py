@@ -1,14 +1,16 @@
 """Demo data: one organization of each type, every tool on trial with its demo data, idempotent."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from host.auth.passwords import verify_password
 from host.db import get_db
 from host.demo import DEMO_ADMIN, DEMO_ORGS, DEMO_PASSWORD, load_demo
-from host.models import ORG_TYPES, License, Membership, Organization, OrgTool, User
+from host.demo_roles import DEMO_ROLES, DemoRole
+from host.models import ORG_TYPES, License, MemberRole, Membership, Organization, OrgTool, ShareGrant, User
 from host.models.compliance import AuditEntry
-from sdk.tenancy import org_scope
+from sdk.tenancy import all_organizations, org_scope
+from tests.generated_tools import make_tool
 from tests.plugins import clitool
 from tests.plugins.testtool.models import TestRecord
 
@@ -112,3 +114,72 @@ def test_load_demo_leaves_a_foreign_organization_with_a_demo_slug_alone(app, mak
         with org_scope(org.id):
             assert session.scalars(select(License)).all() == []
         assert len(report.created_orgs) == len(DEMO_ORGS) - 1
+
+
+def test_every_demo_organization_exists_before_any_tools_demo_data(app, invoke):
+    """So that a tool's demo (rtsm's) may share with the other demo organizations."""
+    seen = []
+
+    def count_orgs(org, user):
+        with all_organizations():
+            seen.append(get_db(app).session.scalar(select(func.count(Organization.id))))
+    result = invoke("demo", plugins=[make_tool("orgcounter", demo_data=count_orgs)])
+    assert result.exit_code == 0, result.output
+    assert seen == [len(DEMO_ORGS)] * len(DEMO_ORGS)
+
+
+def test_shares_between_demo_organizations_are_accepted_by_the_grantees_owner(app, invoke):
+    assert invoke("demo").exit_code == 0
+    with app.app_context(), all_organizations():
+        session = get_db(app).session
+        demo_ids = set(session.scalars(select(Organization.id).where(
+            Organization.slug.in_([spec.slug for spec in DEMO_ORGS]))))
+        shares = session.scalars(select(ShareGrant)).all()
+        assert all(grant.owner_org_id in demo_ids and grant.grantee_org_id in demo_ids for grant in shares)
+        assert [grant.status for grant in shares] == ["active"] * len(shares)
+        owners = {spec.slug: spec.owner.email for spec in DEMO_ORGS}
+        for grant in shares:
+            assert session.get(User, grant.decided_by_id).email == owners[grant.grantee.slug]
+
+
+def _roles_held(session) -> set[tuple[str, str, str, str | None]]:
+    """(organization, email, tool:role, owner of the shared record or None) of every tool role."""
+    held = set()
+    for role in session.scalars(select(MemberRole)):
+        membership = session.get(Membership, role.membership_id)
+        on_share_of = None
+        if role.record_type is not None and role.org_id != _owner_of(session, role):
+            on_share_of = session.get(Organization, _owner_of(session, role)).slug
+        held.add((membership.org.slug, membership.user.email, f"{role.tool_key}:{role.role_key}", on_share_of))
+    return held
+
+
+def _owner_of(session, role: MemberRole) -> int:
+    return session.scalar(select(ShareGrant.owner_org_id).where(
+        ShareGrant.record_type == role.record_type, ShareGrant.record_id == role.record_id).limit(1))
+
+
+def test_demo_people_get_their_tool_roles_and_owners_stay_without_any(app, invoke):
+    result = invoke("demo")
+    assert result.exit_code == 0, result.output
+    registry = app.extensions["trialoffice.registry"]
+    expected = {(r.org, r.email, f"{r.tool}:{r.role}", r.on_share_of) for r in DEMO_ROLES
+                if registry.manifest(r.tool) is not None}
+    with app.app_context(), all_organizations():
+        assert _roles_held(get_db(app).session) == expected
+    sponsor = DEMO_ORGS[0]
+    assert sponsor.owner.email not in {email for _, email, _, _ in expected}  # blinded: no role by rank
+    for wanted in DEMO_ROLES:
+        if registry.manifest(wanted.tool) is not None:
+            line = next(line for line in result.stdout.splitlines() if wanted.email in line)
+            assert f"{wanted.tool}: " in line and wanted.role in line
+
+
+def test_a_demo_role_whose_share_is_missing_is_reported_not_fatal(app, monkeypatch):
+    missing = DemoRole("helix-cro", DEMO_ORGS[1].member.email, "testtool", "reviewer", "northwind")
+    monkeypatch.setattr("host.demo_roles.DEMO_ROLES", (missing,))
+    with app.app_context():
+        report = load_demo(get_db(app).session)
+    assert report.problems == [f"helix-cro: no share of testtool from northwind with the role 'reviewer', "
+                               f"so {DEMO_ORGS[1].member.email} was not given it."]
+    assert report.roles_given == []

@@ -1,15 +1,22 @@
 """The demo's study (``trialoffice demo``): a sponsor's heart-failure study built from the REDCap
 data dictionary edc ships, published, with two sites, three subjects and their first data, so
 that a visitor sees a study at work (one systolic pressure above its usual range has raised a
-query). Other kinds of organizations get no study of their own."""
+query). The study is shared with the demo's site organizations (Lakeside for 101, Meridian for
+102, as site coordinator and investigator of their own site) and its CRO (Helix, as monitor); the
+host accepts those shares after every tool's demo data. An organization that does not exist (a
+tool's own tests) is left out. Other kinds of organizations get no study of their own."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..models import Study
 from . import entry, studies
 from .auto_queries import raise_auto_queries
+from .errors import EdcInputError
 from .layout import field_name
+
+log = logging.getLogger(__name__)
 
 DICTIONARY = Path(__file__).resolve().parents[1] / "data" / "sample_study_dictionary.csv"
 EVENT = "SE.event_1"
@@ -20,6 +27,12 @@ SUBJECTS = (
      {"visit_date": "2026-10-12", "weight": "91.0", "height": "178", "sbp": "232", "dbp": "101", "smoker": "2",
       "cig_per_day": "15"}),
     ("102-001", "102", {"sex": "1", "dob": "1970-01-30"}, None),
+)
+#: (organization, site or None for the whole study, roles)
+SHARES = (
+    ("lakeside-research", "101", ["site_coordinator", "investigator"]),
+    ("meridian-smo", "102", ["site_coordinator", "investigator"]),
+    ("helix-cro", None, ["monitor"]),
 )
 
 
@@ -41,4 +54,9 @@ def load_demo_study(org_type: str) -> Study | None:
                         _values("enrolment", {"record_id": key, "consent_date": "2026-09-28", **enrolment}))
         if vitals:
             raise_auto_queries(entry.save_form(study, subject, EVENT, "F.vitals", _values("vitals", vitals)))
+    for org, site, roles in SHARES:
+        try:
+            studies.share_study(study, with_org=org, roles=roles, site=sites[site] if site else None)
+        except EdcInputError as refused:  # no such organization here (a tool's own tests)
+            log.info("edc demo: study not shared with %s: %s", org, refused)
     return study
