@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
 from flask import Flask
 
 from sdk.tenancy import all_organizations
@@ -77,6 +78,14 @@ def _pending(config: Config, connection) -> set[str]:
     that depends on the host's newest revision makes Alembic keep only the tool's revision in
     the version table, the host's then being one of its ancestors."""
     script = ScriptDirectory.from_config(config)
-    current = tuple(MigrationContext.configure(connection).get_current_heads())
+    current = tuple(head for head in MigrationContext.configure(connection).get_current_heads()
+                    if _known(script, head))  # a tool this process does not load has its own heads
     reached = {rev.revision for rev in script.iterate_revisions(current, "base")} if current else set()
     return set(script.get_heads()) - reached
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.revision_map.get_revision(revision) is not None
+    except ResolutionError:
+        return False
