@@ -10,7 +10,7 @@ from sdk.models import utcnow
 from sdk.notifications import declare_kind
 from sdk.sharing import GrantInfo, ShareError
 
-from ..models import Organization, ShareGrant, User
+from ..models import MemberRole, Organization, ShareGrant, User
 from ..notifications.service import app_path, deliver, org_admins
 
 SHARE_INVITATION = declare_kind("share_invitation", "Records shared with your organization",
@@ -103,10 +103,20 @@ def end(session, grant: ShareGrant, by: User | None, *, by_grantee: bool) -> Non
     if grant.status not in OPEN_STATUSES:
         raise ShareError(f"This share was already {grant.status}.")
     grant.status, grant.ended_by_id, grant.ended_at = "revoked", by.id if by else None, utcnow()
+    _forget_team(session, grant)
     if by_grantee:
         who = by.name if by else "Someone"
         _tell_owner(session, grant, f"{grant.grantee.name} gave up {grant.scope_label}",
                     f"{who} of {grant.grantee.name} ended their access to {grant.scope_label}.")
+
+
+def _forget_team(session, grant: ShareGrant) -> None:
+    """The grantee's members lose the roles they held on the share (a later share starts afresh)."""
+    for role in session.scalars(select(MemberRole).where(
+            MemberRole.org_id == grant.grantee_org_id, MemberRole.tool_key == grant.tool_key,
+            MemberRole.record_type == grant.record_type, MemberRole.record_id == grant.record_id,
+            MemberRole.site_id.is_(None) if grant.site_id is None else MemberRole.site_id == grant.site_id)):
+        session.delete(role)
 
 
 def _tell_owner(session, grant: ShareGrant, subject: str, body: str) -> None:

@@ -4,7 +4,7 @@ grantee, and revocation."""
 import pytest
 from sqlalchemy import select
 
-from host.models import Membership, ShareGrant
+from host.models import MemberRole, Membership, ShareGrant
 from host.notifications.models import Notification
 from sdk import all_organizations
 from sdk.testing import post_with_token, submit_form
@@ -148,3 +148,22 @@ def test_share_refusals_have_clear_messages_and_change_nothing(world):
         response = submit_form(sponsor, study_page, data, action=f"{study_page}/share")
         assert response.status_code == 400 and message in response.data, data
     assert _grant(world) is None
+
+
+def test_ending_a_share_takes_back_the_roles_its_members_held_on_it(world):
+    """A later share of the same record starts with nobody named: roles given on the old one
+    do not come back with it."""
+    grant_id = world.share(world.site_org, ["site_coordinator"], site="Site 3")
+    owner = signed_in(world.app, world.site_owner)
+    with world.app.app_context():
+        membership = world.session.scalar(select(Membership.id).where(
+            Membership.user_id == world.site_member.id, Membership.org_id == world.site_org.id))
+    team_page = f"/o/site-org/sharing/{grant_id}/team"
+    assert submit_form(owner, team_page, {"assign": [f"{membership}:site_coordinator"]}).status_code == 302
+    world.end(grant_id)
+    with world.app.app_context():
+        left = world.session.scalars(select(MemberRole).where(MemberRole.membership_id == membership)).all()
+    assert left == []
+    world.share(world.site_org, ["site_coordinator"], site="Site 3")
+    member = signed_in(world.app, world.site_member)
+    assert member.get(f"/o/site-org/studytool/studies/{world.study_id}").status_code == 404
