@@ -16,8 +16,9 @@ def _secret_key(instance: Path, name: str = "secret_key") -> str:
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
     return key
 
 
