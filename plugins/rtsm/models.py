@@ -200,7 +200,9 @@ class Allocation(TenantMixin, Base):
 
 
 @audited(TOOL, entity_type="unblinding", label="Emergency unblinding", reason_required=False,
-         labels={"reason": "Reason", "revealed_at": "Revealed"}, people=("requested_by_id",),
+         exclude=("study_id",), labels={"reason": "Reason", "revealed_at": "Revealed", "site_id": "Site id",
+                                       "allocation_id": "Randomization id", "requested_by_id": "Requested by"},
+         people=("requested_by_id",),
          meanings=("responsibility",), sign_permission="emergency_unblind",
          signed_fields=("study_id", "allocation_id", "reason", "requested_by_id"))
 class Unblinding(TenantMixin, TimestampMixin, Base):

@@ -40,6 +40,13 @@ def _check(kit: Kit, allowed: tuple[str, ...], doing: str, reason: str | None, n
                             f"{doing}.")
     if need_reason and not (reason or "").strip():
         raise RtsmInputError([("reason", f"Give the reason the kit is {doing}.")])
+    _check_length(reason)
+
+
+def _check_length(reason: str | None) -> None:
+    """The reason is kept in the ledger entry's reference: a longer one is refused, not cut."""
+    if len((reason or "").strip()) > ledger.MAX_REASON:
+        raise RtsmInputError([("reason", f"Keep the reason to {ledger.MAX_REASON} characters.")])
 
 
 def quarantine(kit: Kit, reason: str) -> Kit:
@@ -82,6 +89,8 @@ def destroy(kit: Kit, reason: str) -> Kit:
         _check(kit, ("returned", "quarantined"), "destroyed", reason)
     elif not (reason or "").strip():
         raise RtsmInputError([("reason", "Give the reason the kit is destroyed.")])
+    else:
+        _check_length(reason)
     with reason_for_change(reason):
         place = location(kit)
         kit.status = "destroyed"

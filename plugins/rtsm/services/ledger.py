@@ -34,6 +34,8 @@ STOCK_STATUSES = ("available", "quarantined", "returned")
 #: the person says what it really was (a receipt: "damaged" or "missing")
 REVERSIBLE = {"quarantined": "available", "released": "quarantined", "received": None, "returned": "dispensed"}
 RECEIPT_CONDITIONS = ("damaged", "missing")
+#: the longest reason for a kit's movement (the ledger reference keeps 200 characters; the audit all)
+MAX_REASON = 200
 
 Location = Depot | StudySite
 
@@ -91,6 +93,8 @@ def _reversal_problems(entry: LedgerEntry, reason: str, condition: str | None) -
     problems = RtsmInputError()
     if not reason.strip():
         problems.add("reason", "Give the reason for reversing this entry.")
+    elif len(reason.strip()) > MAX_REASON:
+        problems.add("reason", f"Keep the reason to {MAX_REASON} characters.")
     if entry.kind == "received" and condition not in RECEIPT_CONDITIONS:
         problems.add("condition", "Say what the kit really was when the receipt is undone: damaged or missing.")
     return problems

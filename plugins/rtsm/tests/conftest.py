@@ -68,7 +68,7 @@ class Sponsor:
         user = self.support.create_user(email, name=name)
         self.support.add_member(self.org, user)
         if roles:
-            self.give_roles(self.membership_id(user), *roles)
+            self.give_roles(self.membership_id(user), *roles, org_slug=self.org.slug)
         return user
 
     def membership_id(self, user, org=None) -> int:

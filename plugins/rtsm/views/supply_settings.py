@@ -98,8 +98,8 @@ def _site(study, site_id: int):
 @bp.post("/studies/<int:study_id>/supply/sites/<int:site_id>")
 @requires_permission("view_study")
 def set_site_supply(study_id: int, site_id: int):
+    site = _site(study_or_404(study_id), site_id)      # an unseen site is 404 before any right is checked
     study = _manager_study(study_id)
-    site = _site(study, site_id)
     form = with_ids(SiteSupplyForm(list_depots(study)), site)
     if not form.validate_on_submit():
         return render_settings(study, failed_site=(site.id, form), status=422)
@@ -111,8 +111,8 @@ def set_site_supply(study_id: int, site_id: int):
 @bp.post("/studies/<int:study_id>/supply/sites/<int:site_id>/activate")
 @requires_permission("view_study")
 def activate_site(study_id: int, site_id: int):
+    site = _site(study_or_404(study_id), site_id)      # an unseen site is 404 before any right is checked
     study = _manager_study(study_id)
-    site = _site(study, site_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)

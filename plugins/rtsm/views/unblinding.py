@@ -55,8 +55,10 @@ def requesters(unblindings) -> dict[int, str]:
 
 
 @bp.route("/studies/<int:study_id>/subjects/<int:allocation_id>/unblind", methods=["GET", "POST"])
-@requires_permission("emergency_unblind")
+@requires_permission("view_study")
 def request_unblinding(study_id: int, allocation_id: int):
+    """Gated on view_study, not emergency_unblind: the subject is looked up first, so another
+    organization's id answers 404 like every other id; emergency_unblind is checked on the subject."""
     study = study_or_404(study_id)
     allocation = allocation_or_404(study, allocation_id)
     if not tool().can("emergency_unblind", allocation):
