@@ -14,6 +14,9 @@ def test_roles_given_on_one_study_unblind_there_only(sponsor, make_user, add_mem
     team = f"/o/acme-pharma/rtsm/studies/{sponsor.study_id}/team"
     page = sponsor.client.get(team)
     assert page.status_code == 200 and "Sam Stat" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "<title>Team and sharing of Heart failure 301 · Trial Office</title>" in html
+    assert html.count('id="sharing"') == 1 and html.count('name="assign"') == 2 * 6, "two members, six roles"
     assert _allocations(sponsor.client, sponsor.study_id).status_code == 403, "the owner is blinded by default"
     assert _allocations(client, sponsor.study_id).status_code == 403
 
