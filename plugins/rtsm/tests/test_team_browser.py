@@ -24,7 +24,7 @@ def test_the_owner_names_a_statistician_and_invites_a_site(sponsor, browser_page
     page.get_by_role("textbox", name="Organization").fill("charite")
     page.get_by_label("For", exact=True).select_option(label="Site S01 only (a site organization)")
     page.get_by_label("Site staff (blinded)", exact=True).check()
-    page.get_by_role("button", name="Send the invitation").click()
+    page.get_by_role("button", name="Send invitation").click()
     expect(page.locator('tr[data-grant="charite"]')).to_contain_text("Site staff (blinded)")
     browser_page.screenshots_at_both_widths("rtsm-team")
     assert browser_page.errors == [] and browser_page.outside_requests == []
