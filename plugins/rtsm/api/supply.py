@@ -6,48 +6,21 @@ the right of the service (``manage_supply``; ``receive_shipments`` and ``dispens
 403 otherwise. A kit's arm is in an answer only for an unblinded caller."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from flask import abort, jsonify
 from sqlalchemy import func, select
 
 from sdk import requires_permission, tool
-from sdk.api_docs import InvalidInput, responds, takes_body, takes_query
+from sdk.api_docs import responds, takes_body, takes_query
 
 from ..models import Depot, Kit, Shipment, StudySite
 from ..services import access, dispensing, kits, resupply, shipments, supply_dashboard
-from ..services.errors import ConflictError, NotAllowed, RtsmInputError
+from ..services.errors import RtsmInputError
 from ..services.supply_access import require_supply_manager
 from . import api
 from . import supply_schemas as schemas
+from .studies import refusals, visible
 
 PER_PAGE = 500
-
-
-@contextmanager
-def refusals():
-    """A service's refusal as the platform's answer: 422, 409 or 403; nothing written."""
-    session = tool().db_session()
-    try:
-        yield
-    except dispensing.NoKitToDispense as short:
-        session.rollback()
-        dispensing.report_shortage(short)
-        session.commit()
-        raise InvalidInput(short) from None
-    except RtsmInputError as problems:
-        session.rollback()
-        raise InvalidInput(problems) from None
-    except ConflictError as conflict:
-        session.rollback()
-        abort(409, str(conflict))
-    except NotAllowed as refused:
-        session.rollback()
-        abort(403, str(refused))
-
-
-def _study(study_id: int):
-    return access.visible_study(study_id) or abort(404, "There is no such study.")
 
 
 def _places(study) -> tuple[dict, dict]:
@@ -74,7 +47,7 @@ def shipment_json(shipment: Shipment) -> dict:
 @responds(200, "The kits the caller sees (a site organization: its site's), by number", schema=schemas.KitList)
 def list_kits(study_id: int, query: dict):
     """List the study's kits"""
-    study = _study(study_id)
+    study = visible(study_id)
     stmt = select(Kit).where(Kit.study_id == study.id)
     if query.get("status"):
         stmt = stmt.where(Kit.status == query["status"])
@@ -97,7 +70,7 @@ def add_kits(study_id: int, body: dict):
     """Add kits to the kit list
 
     Every bad kit is named (`row N` counts the list from 1); nothing is added when any is wrong."""
-    study = _study(study_id)
+    study = visible(study_id)
     with refusals():
         require_supply_manager(study)
         added = kits.add_kits(study, body["kits"])
@@ -112,7 +85,7 @@ def add_kits(study_id: int, body: dict):
 @responds(200, "The shipments the caller sees, newest first", schema=schemas.ShipmentList)
 def list_shipments(study_id: int):
     """List the study's shipments"""
-    study = _study(study_id)
+    study = visible(study_id)
     rows = tool().db_session().scalars(select(Shipment).where(Shipment.study_id == study.id)
                                        .order_by(Shipment.id.desc()))
     return jsonify(shipments=[shipment_json(shipment) for shipment in rows])
@@ -128,7 +101,7 @@ def request_shipment(study_id: int, body: dict):
 
     Send `quantity` (kits chosen: available at the site's depot, outside the do-not-ship window,
     earliest expiry first, arms mixed by the ratio) or `kits` (kit numbers)."""
-    study = _study(study_id)
+    study = visible(study_id)
     with refusals():
         site = access.site_by_code(study, body["site"])
         if site is None:
@@ -195,7 +168,7 @@ def cancel_shipment(shipment_id: int, body: dict):
 @responds(403, "Resupply needs 'manage_supply' on a study the organization owns")
 def run_resupply(study_id: int, body: dict):
     """Run min/max resupply now"""
-    study = _study(study_id)
+    study = visible(study_id)
     with refusals():
         results = resupply.run(study)
         tool().db_session().commit()
@@ -224,4 +197,4 @@ def dispense(allocation_id: int, body: dict):
 @responds(200, "Stock per site against min/max (and per depot, for the study's owner)", schema=schemas.StockOut)
 def stock(study_id: int):
     """The study's stock"""
-    return jsonify(supply_dashboard.stock_json(_study(study_id)))
+    return jsonify(supply_dashboard.stock_json(visible(study_id)))

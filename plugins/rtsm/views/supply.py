@@ -224,14 +224,9 @@ def dispense_next(study_id: int, allocation_id: int):
     try:
         kit = dispensing.dispense_next(allocation)
         session.commit()
-    except dispensing.NoKitToDispense as short:
-        session.rollback()
-        dispensing.report_shortage(short)
-        session.commit()
-        flash(short.messages[0], "error")
-        return back
     except RtsmInputError as problems:
         session.rollback()
+        dispensing.report_if_short(problems)
         flash(" ".join(problems.messages), "error")
         return back
     except NotAllowed as refused:
