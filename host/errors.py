@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from sdk.api_docs import problems_of
+from sdk.files import FileCorrupted
 from sdk.forms import InputProblems
 
 from .db import get_db
@@ -46,6 +47,15 @@ def init_errors(app: Flask) -> None:
     def not_licensed_here(exc):
         get_db().session.rollback()
         return _respond(402, "Payment Required", str(exc))
+
+    @app.errorhandler(FileCorrupted)
+    def file_corrupted(exc: FileCorrupted):
+        """The server's own stored data is damaged: 500, with the message saying so."""
+        org = g.get("org")
+        log.error("stored file corrupted: org %s (id %s), key %s, on %s %s", org.slug if org else "-",
+                  exc.org_id, exc.key, request.method, request.path)
+        get_db().session.rollback()
+        return _respond(500, "File Corrupted", str(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -2,8 +2,9 @@
 
 Bare bytes (``put``/``get``) and files with what the service knows of them (``save``/``info``/
 ``open``/``send``, recorded in ``stored_file`` for the tool that saved them) share one copy on
-disk per organization and SHA-256 digest. :mod:`host.files` does the intake, sniffing and
-download response.
+disk per organization and SHA-256 digest. Every read-back checks the bytes against their key
+(:mod:`host.files.verify`): a damaged file raises :class:`sdk.files.FileCorrupted`, never is
+handed out. :mod:`host.files` does the intake, sniffing and download response.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .files.download import file_response
 from .files.intake import clean_name, receive
 from .files.models import StoredFileRecord
 from .files.sniff import content_type_of
+from .files.verify import check_digest, read_verified, verifying_reader
 
 #: Where uploads wait, inside the organization's folder (one file system, so keeping is a rename).
 INCOMING = ".incoming"
@@ -65,11 +67,17 @@ class LocalStorage(Storage):
             os.replace(tmp, path)
         return key
 
-    def get(self, key: str) -> bytes:
+    def _existing(self, key: str) -> Path:
         path = self._path(key)
-        if not path.exists():
+        if not path.is_file():
             raise KeyError(key)
-        return path.read_bytes()
+        return path
+
+    def get(self, key: str) -> bytes:
+        return read_verified(self._existing(key), key, self._org_id())
+
+    def verify(self, key: str) -> None:
+        check_digest(self._existing(key), key, self._org_id())
 
     def exists(self, key: str) -> bool:
         try:
@@ -94,7 +102,7 @@ class LocalStorage(Storage):
     def open(self, key: str):
         path = self._path(key)
         try:
-            return path.open("rb")
+            return verifying_reader(path, key, self._org_id())
         except FileNotFoundError:
             raise KeyError(key) from None
 
@@ -113,6 +121,7 @@ class LocalStorage(Storage):
         path = self._path(key)
         if not path.exists():
             abort(404)
+        self.verify(key)  # before the first byte: a damaged file is never served
         return file_response(path, stored, as_attachment=as_attachment, download_name=download_name)
 
 

@@ -17,6 +17,7 @@ from sdk.tenancy import current_org_id
 from sdk.tool import ToolAudit, ToolHandle
 
 from .db import db_session
+from .documents import HostDocuments
 from .jobs.service import HostJobs
 from .models.compliance import AuditEntry
 from .notifications.tool_notifications import notify_holders_of
@@ -110,6 +111,7 @@ class HostToolHandle(ToolHandle):
         self._sharing = HostToolSharing(key)
         self._notifications = HostToolNotifications(key, services.notifications)
         self._vault = HostVault(key)
+        self._documents = HostDocuments(key, services)
 
     def __repr__(self) -> str:
         return f"<tool handle {self.key}>"
@@ -148,6 +150,10 @@ class HostToolHandle(ToolHandle):
     @property
     def vault(self):
         return self._vault
+
+    @property
+    def documents(self):
+        return self._documents
 
     @property
     def storage(self):

@@ -265,3 +265,20 @@ declare_event("site_select.activation_requested",
               "``sites`` is a list of {site_ref, name, country, city, expected_rate}.",
               {"shortlist_id": int, "shortlist_name": str, "trial_ref": str,
                "target_enrollment": (int, None), "target_lsi": (str, None), "sites": list})
+
+# Documents: any tool hands a document to the organization's document tool (sdk.documents), which
+# files it into the trial master file; edocs announces what it approved.
+declare_event("documents.file_requested",
+              "A tool asks the organization's document tool to file a document as a new draft into the "
+              "binder of the study whose protocol is ``trial_ref``, at TMF artifact ``artifact`` "
+              "(zone.section.artifact) and ``level`` (trial, country, site; ``site_ref`` for site). "
+              "``file_key`` is the bytes' key in the organization's storage; ``source_tool`` the asking "
+              "tool; ``document_date`` ISO 8601. Emitted by ``tool().documents.file(...)``.",
+              {"trial_ref": str, "site_ref": (str, None), "artifact": str, "level": str, "title": str,
+               "filename": str, "file_key": str, "source_tool": str, "document_date": (str, None)})
+declare_event("edocs.document_approved",
+              "A version of a TMF document was approved (signed with meaning approved) and became the "
+              "current one. ``sha256`` is the approved file's digest, ``approved_on`` an ISO 8601 date; "
+              "``site_ref`` is null for trial- and country-level documents.",
+              {"trial_ref": str, "site_ref": (str, None), "artifact": str, "document_id": int,
+               "version": int, "sha256": str, "approved_on": str})

@@ -17,6 +17,9 @@ The content type is decided by the bytes, never by the name or the browser's cla
 ``report.pdf`` that is not a PDF is refused. Text types (``text/plain``, ``text/csv``) have no
 signature; a file is text when it decodes as UTF-8 and holds no NUL byte, and the name's extension
 then chooses among the allowed text types (``docs/sdk/files.md``).
+
+Every read-back is checked against the key (the SHA-256 the file was stored under): a file
+damaged on disk raises :class:`FileCorrupted` instead of handing out wrong bytes.
 """
 from __future__ import annotations
 
@@ -48,3 +51,16 @@ class FileRefused(ValueError):
     def __init__(self, message: str, status: int = 415):
         super().__init__(message)
         self.status = status
+
+
+class FileCorrupted(RuntimeError):
+    """The bytes stored under ``key`` no longer hash to it: the file was damaged after it was kept.
+
+    The storage service raises it from ``get``, ``verify``, ``send`` (before any byte is sent) and
+    at the end of a stream from ``open``. It is the server's own data that is damaged, so the host
+    answers 500 with this message and logs it with the organization and key."""
+
+    def __init__(self, key: str, org_id: int | None = None):
+        super().__init__(f"The stored file {key[:12]}… no longer matches its SHA-256; it was not read.")
+        self.key = key
+        self.org_id = org_id

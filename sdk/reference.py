@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from . import hookspecs
+from .documents import Documents
 from .jobs import Jobs
 from .notifications import Notifications
 from .services import AuditTrail, CommonServices, Events, Services, Settings, Signatures, Storage
@@ -21,7 +22,7 @@ from .vault import Vault
 #: The service interfaces a tool reaches, in the order the reference lists them.
 SERVICE_CLASSES = tuple((cls.__module__, cls) for cls in (
     ToolHandle, ToolAudit, CommonServices, Services, Settings, Storage, Events, AuditTrail, Signatures,
-    Notifications, ToolSharing, Jobs, Vault))
+    Notifications, ToolSharing, Jobs, Vault, Documents))
 
 
 @dataclass(frozen=True)

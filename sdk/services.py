@@ -44,6 +44,8 @@ class Storage(ABC):
     ``put``/``get`` keep bare bytes; ``save``/``info``/``open``/``send`` keep files with their
     content type (checked by content), size and original name (:mod:`sdk.files`,
     ``docs/sdk/files.md``). Keys are SHA-256 digests; another organization's key is not found.
+    Every read-back is checked against the key: bytes damaged on disk raise
+    :class:`sdk.files.FileCorrupted` (``get``, ``verify``, ``send``, the end of an ``open`` stream).
     """
 
     @abstractmethod
@@ -52,7 +54,13 @@ class Storage(ABC):
 
     @abstractmethod
     def get(self, key: str) -> bytes:
-        """Return the bytes stored under ``key``; ``KeyError`` when absent."""
+        """Return the bytes stored under ``key``, once their SHA-256 is checked against the key;
+        ``KeyError`` when absent, :class:`sdk.files.FileCorrupted` when they no longer match."""
+
+    @abstractmethod
+    def verify(self, key: str) -> None:
+        """Check that the bytes stored under ``key`` still hash to it, reading them in chunks and
+        keeping nothing; ``KeyError`` when absent, :class:`sdk.files.FileCorrupted` otherwise."""
 
     @abstractmethod
     def exists(self, key: str) -> bool:
@@ -74,7 +82,11 @@ class Storage(ABC):
 
     @abstractmethod
     def open(self, key: str) -> BinaryIO:
-        """A binary stream of the file stored under ``key``; ``KeyError`` when absent."""
+        """A forward-only binary stream of the file stored under ``key``; ``KeyError`` when absent.
+
+        The stream hashes what it reads and raises :class:`sdk.files.FileCorrupted` when a read
+        reaches the end with another digest: read to the end to get the check (or call
+        :meth:`verify` first). It cannot seek; a library that must (pypdf) gets ``BytesIO(get(key))``."""
 
     @abstractmethod
     def info(self, key: str) -> StoredFile:
@@ -86,7 +98,9 @@ class Storage(ABC):
         """A Flask response streaming the saved file: its stored content type, its length, a
         ``Content-Disposition`` with the original (or ``download_name``) as a safe RFC 6266
         filename and ``X-Content-Type-Options: nosniff``. Answers 404 for a key that is not the
-        running tool's file in the current organization."""
+        running tool's file in the current organization. The file is verified before its first
+        byte is sent: a damaged one raises :class:`sdk.files.FileCorrupted` (the host answers 500
+        with its message) and is never served."""
 
 
 class Settings(ABC):

@@ -22,6 +22,7 @@ from contextvars import ContextVar
 
 from flask import current_app, g, has_request_context
 
+from .documents import Documents
 from .jobs import Jobs
 from .services import EXTENSION_KEY, AuditRecord, CommonServices, Settings
 from .sharing import ToolSharing
@@ -104,6 +105,12 @@ class ToolHandle(CommonServices):
     @abstractmethod
     def vault(self) -> Vault:
         """Encryption at rest with this tool's own key (:mod:`sdk.vault`)."""
+
+    @property
+    @abstractmethod
+    def documents(self) -> Documents:
+        """Filing documents into the organization's document tool (edocs) as this tool, without
+        importing it; does nothing when no such tool serves the organization (:mod:`sdk.documents`)."""
 
 
 def running_tool_key() -> str | None:

@@ -15,7 +15,7 @@ ACCESS = {
     "ToolHandle": r"tool\(\)", "ToolAudit": r"\.audit", "CommonServices": r"(tool|services)\(\)",
     "Services": r"services\(\)", "Settings": r"settings", "Storage": r"storage", "Events": r"events",
     "AuditTrail": r"\.audit", "Signatures": r"signatures", "Notifications": r"notifications",
-    "ToolSharing": r"sharing", "Jobs": r"jobs", "Vault": r"vault",
+    "ToolSharing": r"sharing", "Jobs": r"jobs", "Vault": r"vault", "Documents": r"documents",
 }
 
 

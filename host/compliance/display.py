@@ -5,7 +5,13 @@ signature manifestations wherever the record is shown, 11.10(e): its audit trail
     {{ signature_block(record, meanings=["approved"]) }} {# only these meanings offered #}
     {{ record_history(record) }}                         {# who, when, what from what to what, why #}
 
-``record_trail(record)`` shows both.
+``record_trail(record)`` shows both. A tool whose own action *is* a signature (approving a
+document: sign, then change its status, in one request) points the dialog at its route
+(``docs/sdk/records.md``)::
+
+    {{ signature_block(doc, meanings=["approved"], action=url_for(".approve", id=doc.id),
+                       button="Approve…") }}
+    {{ signature_block(doc, offer=False) }}              {# the signatures only, no dialog #}
 """
 from __future__ import annotations
 
@@ -63,7 +69,13 @@ def _meanings(spec, wanted) -> dict[str, str]:
     return {m: SIGNATURE_MEANINGS[m] for m in allowed}
 
 
-def signature_block(record, meanings=None, title: str = "Signatures") -> Markup:
+def signature_block(record, meanings=None, title: str = "Signatures", *, action: str | None = None,
+                    button: str = "Sign…", offer: bool = True) -> Markup:
+    """The record's signatures and, for a member who may sign it, the sign dialog.
+
+    The dialog posts to the host's sign route, or to ``action`` (the tool's own route, which
+    calls ``tool().signatures.sign`` and changes its state itself); ``button`` labels the button
+    that opens it; ``offer=False`` lists the signatures and never offers the dialog."""
     spec = audit_spec(record)
     if spec is None:
         return Markup("")
@@ -73,11 +85,13 @@ def signature_block(record, meanings=None, title: str = "Signatures") -> Markup:
     message = None
     if refusal and refusal.get("record") == key:
         message = session.pop(REFUSAL_KEY)["message"]
-    signable = may_sign(record, spec)
+    signable = offer and may_sign(record, spec)
+    if signable and action is None:
+        action = sign_url(record, spec)
     return Markup(render_template(
         "kit/signature_block.html", signatures=HostSignatures().for_record(record), title=title,
-        record_label=record_name(record, spec), can_sign=signable,
-        action=sign_url(record, spec) if signable else None, meanings=_meanings(spec, meanings),
+        record_label=record_name(record, spec), can_sign=signable, action=action if signable else None,
+        open_label=button, submit_label=button.rstrip("…. ") or "Sign", meanings=_meanings(spec, meanings),
         needs_email=signing_needs_email(), refusal=message, idle_minutes=idle_timeout_minutes(),
         dialog_id="sign-" + re.sub(r"[^A-Za-z0-9_-]", "-", key), seconds=SECONDS))
 
