@@ -5,6 +5,8 @@ its records with the other demo organizations (rtsm shares the sponsor's study w
 its CRO). After all the tools' demo data, the host accepts the shares between demo organizations
 (as their owners would on the Sharing page) and gives the demo people the tool roles of
 :data:`DEMO_ROLES` (as an admin would on the Members page or the share's "Who works on it").
+Then each tool filled in this run may add what needs those shares (``demo_data_shared``: a
+site organization files its documents into the sponsor's binder).
 
 Loading is idempotent: people, organizations and memberships are looked up before they are
 created, a tool's trial and demo data are added only where the organization holds no license
@@ -23,6 +25,7 @@ from flask import current_app, g
 from flask_login import login_user
 from sqlalchemy import func, select
 
+from sdk.demo import DEMO_PASSWORD  # every demo account signs in with it (re-exported)
 from sdk.services import UserRef
 from sdk.tenancy import org_scope
 
@@ -33,9 +36,6 @@ from .licensing import LicensingError, get_license, start_trial
 from .models import Membership, Organization, User
 from .orgctx import load_org, org_ref
 from .runtime.dispatch import call_each
-
-#: Every demo account signs in with this password. Demo data is for demonstrations only.
-DEMO_PASSWORD = "trialoffice-demo"
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,10 @@ def load_demo(session, password: str = DEMO_PASSWORD) -> DemoReport:
             _start_tool(session, org, record.key, owner, report)
     report.shares_accepted += accept_demo_shares(session, loaded)
     report.roles_given += give_demo_roles(session, loaded, report.problems)
+    for slug, key in list(report.tools_started):  # records other organizations shared are reachable now
+        org, owner = loaded[slug]
+        if _run_demo_hook(session, org, key, owner, "demo_data_shared", report):
+            session.commit()
     report.logins = [replace(login, role=with_tool_roles(login.role, login.email)) for login in report.logins]
     return report
 
@@ -192,20 +196,28 @@ def _start_tool(session, org: Organization, key: str, owner: User, report: DemoR
         session.rollback()
         report.problems.append(f"{org.slug}: {exc}")
         return
+    if not _run_demo_hook(session, org, key, owner, "demo_data", report):
+        return
+    session.commit()
+    report.tools_started.append((org.slug, key))
+
+
+def _run_demo_hook(session, org: Organization, key: str, owner: User, hook: str, report: DemoReport) -> bool:
+    """Call one tool's demo hook in the organization, as in a request of its owner (so the tool
+    may build links and check permissions; the CLI still names itself as the actor of the audit
+    entries); False, rolled back and reported, when it fails."""
     user = UserRef(owner.id, owner.email, owner.name, owner.timezone)
-    # as in a request of the owner, so that a tool may build links and check permissions while it
-    # fills its data (the CLI still names itself as the actor of the audit entries)
     with current_app.test_request_context(f"/o/{org.slug}/"), org_scope(org.id):
         login_user(owner)
         g.org_slug = org.slug
         load_org(org.slug)
-        results = call_each(current_app.extensions["trialoffice.registry"], "demo_data", [key],
+        results = call_each(current_app.extensions["trialoffice.registry"], hook, [key],
                             org_id=org.id, org=org_ref(org), user=user)
     failed = next((r for r in results if not r.ok), None)
     if failed is not None:
         session.rollback()
-        report.problems.append(f"{org.slug}: the demo data of '{key}' failed ({failed.error}); "
-                               "the tool was left out of this organization.")
-        return
-    session.commit()
-    report.tools_started.append((org.slug, key))
+        what, left_out = (("demo data", "the tool was left out of this organization") if hook == "demo_data" else
+                          ("demo data on shared records", "what it adds there was left out"))
+        report.problems.append(f"{org.slug}: the {what} of '{key}' failed ({failed.error}); {left_out}.")
+        return False
+    return True

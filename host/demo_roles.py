@@ -34,8 +34,9 @@ class DemoRole:
 #: rtsm's blinding in the demo: Northwind's owner stays blinded (no role: owners are not
 #: unblinded by rank), its member is the unblinded statistician and supply manager; at each site
 #: organization the owner is the investigator (may break the blind) and the member site staff
-#: (and edc's site coordinator); the CRO's member monitors, blinded. Owners and admins of an
-#: organization a record is shared with hold the share's other roles without being named.
+#: (and edc's site coordinator); the CRO's member monitors, blinded. In edocs David reviews QC,
+#: the CRO's member monitors and the sites' members file their site's documents. Owners and
+#: admins of an organization a record is shared with hold the share's other roles unnamed.
 DEMO_ROLES = (
     DemoRole("northwind", "david.okafor@northwind.example.com", "rtsm", "statistician"),
     DemoRole("northwind", "david.okafor@northwind.example.com", "rtsm", "supply_manager"),
@@ -47,6 +48,10 @@ DEMO_ROLES = (
     DemoRole("lakeside-research", "samuel.ortiz@lakeside.example.com", "edc", "site_coordinator", "northwind"),
     DemoRole("meridian-smo", "aisha.bello@meridiansmo.example.com", "edc", "site_coordinator", "northwind"),
     DemoRole("helix-cro", "tom.lindqvist@helixcro.example.com", "edc", "monitor", "northwind"),
+    DemoRole("northwind", "david.okafor@northwind.example.com", "edocs", "qc_reviewer"),
+    DemoRole("helix-cro", "tom.lindqvist@helixcro.example.com", "edocs", "monitor", "northwind"),
+    DemoRole("lakeside-research", "samuel.ortiz@lakeside.example.com", "edocs", "site_filer", "northwind"),
+    DemoRole("meridian-smo", "aisha.bello@meridiansmo.example.com", "edocs", "site_filer", "northwind"),
 )
 
 

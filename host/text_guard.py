@@ -29,7 +29,8 @@ def _json_texts(value):
 
 
 def _fields_carry_nul(fields) -> bool:
-    return any(NUL in key or any(NUL in value for value in values) for key, values in fields.lists())
+    return any(NUL in key or any(isinstance(value, str) and NUL in value for value in values)
+               for key, values in fields.lists())
 
 
 def _carries_nul() -> bool:

@@ -20,7 +20,7 @@ from .models import Base, TenantMixin, TimestampMixin, UTCDateTime, utcnow
 from .services import OrgRef, Services, UserRef, services
 from .tenancy import Sharing, TenantScopeError, all_organizations, org_scope
 from .tool import ToolContextError, ToolHandle, tool
-from .views import NavItem, Widget, requires_permission, upload_limit
+from .views import NavItem, Widget, frameable_by_own_pages, requires_permission, upload_limit
 
 __all__ = [
     "Base", "CATEGORIES", "CURRENT_API_LEVEL", "DomainEvent", "EVENT_CATALOG", "Manifest",
@@ -28,5 +28,5 @@ __all__ = [
     "Services", "SettingField", "Sharing", "TenantMixin", "TenantScopeError", "TimestampMixin",
     "UTCDateTime", "UserRef", "Widget", "all_organizations", "declare_event", "hookimpl",
     "hookspec", "org_scope", "requires_permission", "services", "tool", "ToolContextError",
-    "ToolHandle", "upload_limit", "utcnow",
+    "ToolHandle", "frameable_by_own_pages", "upload_limit", "utcnow",
 ]

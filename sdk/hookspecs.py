@@ -72,3 +72,11 @@ def cli_commands():
 @hookspec
 def demo_data(org, user):
     """*Org-scoped.* Fill the organization with demo records (``trialoffice demo``)."""
+
+
+@hookspec
+def demo_data_shared(org, user):
+    """*Org-scoped.* Add demo records that need the demo's shares accepted.
+
+    Called after every tool's ``demo_data`` and after the host accepted the shares between demo
+    organizations and gave the demo roles (a site organization files into its sponsor's study)."""

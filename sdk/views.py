@@ -8,6 +8,7 @@ from typing import Any
 
 PERMISSION_ATTR = "_trialoffice_permission"
 UPLOAD_LIMIT_ATTR = "_trialoffice_upload_limit"
+FRAMEABLE_ATTR = "_trialoffice_frameable"
 
 
 def requires_permission(permission: str):
@@ -39,6 +40,18 @@ def upload_limit(max_bytes: int):
         return view
 
     return mark
+
+
+def frameable_by_own_pages(view):
+    """Mark a view whose answer the app's own pages may show in a frame (a PDF preview inside
+    the document's page): the host then sends ``frame-ancestors 'self'`` and ``X-Frame-Options:
+    SAMEORIGIN`` for it instead of forbidding every frame. Other sites still cannot frame it."""
+    setattr(view, FRAMEABLE_ATTR, True)
+    return view
+
+
+def is_frameable(view) -> bool:
+    return bool(getattr(view, FRAMEABLE_ATTR, False))
 
 
 def declared_upload_limit(view) -> int | None:

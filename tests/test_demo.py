@@ -183,3 +183,22 @@ def test_a_demo_role_whose_share_is_missing_is_reported_not_fatal(app, monkeypat
     assert report.problems == [f"helix-cro: no share of testtool from northwind with the role 'reviewer', "
                                f"so {DEMO_ORGS[1].member.email} was not given it."]
     assert report.roles_given == []
+
+
+def test_demo_data_shared_runs_after_the_shares_are_accepted(app, invoke):
+    """So that a tool's demo may act in another organization's shared record (a site files into
+    its sponsor's binder): every organization that got the tool runs it, once, with the shares
+    between demo organizations already active."""
+    seen = []
+
+    def pending_shares(org, user):
+        with all_organizations():
+            pending = get_db(app).session.scalar(select(func.count(ShareGrant.id)).where(ShareGrant.status == "pending"))
+        seen.append((org.slug, pending))
+    tool = make_tool("sharedwatcher", demo_data=lambda org, user: None, demo_data_shared=pending_shares)
+    result = invoke("demo", plugins=[tool])
+    assert result.exit_code == 0, result.output
+    assert sorted(slug for slug, _ in seen) == sorted(spec.slug for spec in DEMO_ORGS)
+    assert {pending for _, pending in seen} == {0}
+    assert invoke("demo", plugins=[tool]).exit_code == 0
+    assert len(seen) == len(DEMO_ORGS)  # a second run adds no trial, so it runs nothing again

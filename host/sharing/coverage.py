@@ -4,6 +4,8 @@ An organization that has not licensed a tool may still open it while it holds an
 of that tool's records from an owner whose license serves. The gate marks such a request
 (``g.tool_access == "shared"``); in it the tool works on the shared records only, and a new
 row of the tool stamped as the organization's own is refused with :class:`NotLicensedHere`.
+"Own" means the request's organization: a row the tool writes inside ``org_scope(owner)`` (a site
+filing into its sponsor's binder) is the owner's, paid by the owner's license.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from flask import current_app, g, has_request_context
 from sqlalchemy import event
 
 from sdk.models import TenantMixin
-from sdk.tenancy import TenantScopeError, current_org_id, sharing_of
+from sdk.tenancy import TenantScopeError, sharing_of
 
 from ..models import Organization
 from .reach import granting_orgs
@@ -36,7 +38,7 @@ def covering_owner(session, org_id: int, tool_key: str) -> int | None:
 def _refuse_own_rows(session, flush_context, instances) -> None:
     if not has_request_context() or g.get("tool_access") != SHARED_ACCESS:
         return
-    key, org_id = g.get("tool_key"), current_org_id()
+    key, org_id = g.get("tool_key"), g.get("tenant_org_id")
     for obj in session.new:
         if isinstance(obj, TenantMixin) and obj.org_id == org_id and _belongs_to(obj, key):
             name = current_app.extensions["trialoffice.registry"].manifest(key).name

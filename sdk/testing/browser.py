@@ -93,6 +93,10 @@ STICKING_OUT = """() => {
 }"""
 
 
+#: URL schemes the browser serves itself
+BROWSER_INTERNAL = ("data:", "blob:", "chrome-extension:", "chrome:")
+
+
 class BrowserPage:
     """A Playwright page that records outside requests and page errors, and saves screenshots."""
 
@@ -105,7 +109,9 @@ class BrowserPage:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def _record_request(self, request) -> None:
-        if not re.match(re.escape(self.base_url) + r"(/|$)", request.url) and not request.url.startswith("data:"):
+        """Requests leaving the app; ``data:`` URLs and the browser's own viewers (Chromium shows
+        a framed PDF with its built-in ``chrome-extension:`` viewer) never reach the network."""
+        if not re.match(re.escape(self.base_url) + r"(/|$)", request.url) and not request.url.startswith(BROWSER_INTERNAL):
             self.outside_requests.append(request.url)
 
     def goto(self, path: str):
