@@ -25,7 +25,8 @@ def test_start_page_lists_tools_now_and_coming(browser_page):
     page = browser_page.page
     expect(page.locator("#available-tools .card")).not_to_have_count(0)
     expect(page.locator("#available-tools")).to_contain_text("EDC")
-    expect(page.locator("#coming-tools")).to_contain_text("eTMF document management")
+    expect(page.locator("#coming-tools")).to_contain_text("Project collaboration")
+    expect(page.locator("#available-tools")).to_contain_text("eTMF")
     browser_page.screenshots_at_both_widths("kit-start-page")
 
 

@@ -1,0 +1,1 @@
+"""edocs' rules without Flask or a database."""

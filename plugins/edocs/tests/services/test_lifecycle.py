@@ -1,0 +1,66 @@
+"""A version's lifecycle through the services: filing, QC, signed approval, superseding."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from plugins.edocs.models import Version
+from plugins.edocs.services import transitions
+from plugins.edocs.services.errors import ConflictError, EdocsInputError, NotAllowed
+from plugins.edocs.services.stored_files import read_version
+from plugins.edocs.tests.conftest import PASSWORD
+
+
+def _move(sponsor, user, version_id, to, **kwargs):
+    return sponsor.as_user(user, lambda s: transitions.transition(s.get(Version, version_id), to, **kwargs).status)
+
+
+def _statuses(sponsor, ids):
+    return sponsor.run(lambda s: [s.get(Version, i).status for i in ids])
+
+
+def test_approving_v3_supersedes_v1_and_v2_and_keeps_their_bytes(sponsor):
+    reviewer = sponsor.member("quinn@acme-pharma.example.org", "Quinn Reviewer", "qc_reviewer")
+    v1 = sponsor.file(data=b"protocol v1\n")
+    document_id = sponsor.run(lambda s: s.get(Version, v1).document_id)
+    v2 = sponsor.file(data=b"protocol v2\n", document_id=document_id)
+    v3 = sponsor.file(data=b"protocol v3\n", document_id=document_id)
+    assert _move(sponsor, sponsor.owner, v3, "qc") == "qc"
+    assert _move(sponsor, reviewer, v3, "approved", password=PASSWORD, email=reviewer.email) == "approved"
+    assert _statuses(sponsor, [v1, v2, v3]) == ["superseded", "superseded", "approved"]
+
+    def first_bytes(session):
+        version = session.get(Version, v1)
+        with read_version(version) as stream:
+            return version.sha256, stream.read()
+    sha, data = sponsor.as_user(sponsor.owner, first_bytes)
+    assert data == b"protocol v1\n" and sha == hashlib.sha256(b"protocol v1\n").hexdigest()
+
+
+def test_draft_straight_to_effective_is_refused_and_changes_nothing(sponsor):
+    v1 = sponsor.file()
+    with pytest.raises(ConflictError, match="Draft cannot go to Effective"):
+        _move(sponsor, sponsor.owner, v1, "effective")
+    assert _statuses(sponsor, [v1]) == ["draft"]
+
+
+def test_approval_needs_the_password_and_an_independent_reviewer(sponsor):
+    reviewer = sponsor.member("quinn@acme-pharma.example.org", "Quinn Reviewer", "qc_reviewer")
+    v1 = sponsor.file()
+    _move(sponsor, sponsor.owner, v1, "qc")
+    with pytest.raises(NotAllowed, match="someone else"):
+        _move(sponsor, sponsor.owner, v1, "approved", password=PASSWORD, email=sponsor.owner.email)
+    with pytest.raises(NotAllowed, match="Signature refused"):
+        _move(sponsor, reviewer, v1, "approved", password="wrong", email=reviewer.email)
+    assert _statuses(sponsor, [v1]) == ["qc"]
+
+
+def test_a_rejection_needs_a_reason(sponsor):
+    reviewer = sponsor.member("quinn@acme-pharma.example.org", "Quinn Reviewer", "qc_reviewer")
+    v1 = sponsor.file()
+    _move(sponsor, sponsor.owner, v1, "qc")
+    with pytest.raises(EdocsInputError, match="needs a reason"):
+        _move(sponsor, reviewer, v1, "rejected", reason="  ")
+    assert _move(sponsor, reviewer, v1, "rejected", reason="Signature page missing") == "rejected"
+    assert sponsor.run(lambda s: s.get(Version, v1).qc_reason) == "Signature page missing"
