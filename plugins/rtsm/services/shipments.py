@@ -2,7 +2,8 @@
 requested. Requesting picks the kits (only free ``available`` kits at the depot, never within the
 do-not-ship window, earliest expiry first, arms mixed by the ratio) and reserves them; shipping
 moves them out of the depot's stock (``in_transit``); receiving records each kit received,
-damaged or missing (only received kits enter the site's stock)."""
+damaged or missing (only received kits enter the site's stock), and files the receipt into the
+sponsor's trial master file when a document tool serves it (``shipment_records``)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from sdk import tool
 
 from ..domain.supply import KitView, counts_by_arm, pick_kits, shippable, split_by_ratio
 from ..models import Kit, Shipment, StudySite
-from . import current_user_id, ledger, supply_alerts
+from . import current_user_id, ledger, shipment_records, supply_alerts
 from .errors import ConflictError, NotAllowed, RtsmInputError
 from .kits import today
 from .supply_access import depot_of, require_supply_manager
@@ -171,6 +172,7 @@ def receive(shipment: Shipment, conditions: dict[str, str] | None = None) -> Shi
             ledger.record(kit, site, 0, condition, shipment.number)
     shipment.status, shipment.received_at = "received", datetime.now(UTC)
     tool().db_session().flush()
+    shipment_records.file_receipt(shipment, list(kits.values()))
     return shipment
 
 

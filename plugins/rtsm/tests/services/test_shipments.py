@@ -1,14 +1,18 @@
 """Shipments: activation sends the initial kits; kits are chosen by the rules; requested ->
 shipped -> received with damaged and missing kits recorded; illegal moves refused, nothing
 changed; the ledger follows every step."""
+import csv
+import io
+import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from plugins.rtsm.models import Kit, LedgerEntry, Shipment
 from plugins.rtsm.services import shipments
 from plugins.rtsm.services.errors import ConflictError, RtsmInputError
+from sdk import tool
 
 from ..supply_world import (
     activate,
@@ -148,3 +152,32 @@ def test_a_site_that_is_not_active_gets_no_shipment(sponsor):
     assert as_owner(sponsor, attempt) == [
         "Site S02 is not active yet: activate it first (that sends its initial shipment)."]
     assert sponsor.run(lambda session: session.scalars(select(Shipment)).all()) == []
+
+
+def _filing_requests(session):
+    rows = session.execute(text("SELECT payload FROM outbox_event WHERE name = 'documents.file_requested'"))
+    return [json.loads(payload) if isinstance(payload, str) else payload for (payload,) in rows]
+
+
+def test_a_received_shipment_files_its_receipt_into_the_sponsors_tmf_without_arms(sponsor, grant_license):
+    grant_license(sponsor.org, "edocs", enable=True)
+    add_kits(sponsor, kit_rows(2, 2))
+    number = activate(sponsor, "S01", initial_kits=2)
+    as_owner(sponsor, lambda study: shipments.ship(shipment_by_number(tool_session(), number)))
+    assert sponsor.run(_filing_requests) == []
+    as_owner(sponsor, lambda study: shipments.receive(shipment_by_number(tool_session(), number)))
+    (payload,) = sponsor.run(_filing_requests)
+    assert (payload["trial_ref"], payload["artifact"], payload["level"], payload["site_ref"],
+            payload["source_tool"]) == ("HF-301", "06.01.04", "site", "S01", "rtsm")
+    receipt = list(csv.reader(io.StringIO(sponsor.run(lambda session: tool().storage.get(payload["file_key"])).decode())))
+    assert receipt[0] == ["shipment", "site", "shipped_at", "received_at", "kit", "lot", "expiry", "condition"]
+    assert len(receipt) == 3 and all(row[0] == number and row[-1] == "received" for row in receipt[1:])
+    assert not any(cell in ("A", "P") for row in receipt for cell in row)  # no arm in the TMF
+
+
+def test_without_a_document_tool_receiving_files_nothing(sponsor):
+    add_kits(sponsor, kit_rows(2, 2))
+    number = activate(sponsor, "S01", initial_kits=2)
+    as_owner(sponsor, lambda study: shipments.ship(shipment_by_number(tool_session(), number)))
+    as_owner(sponsor, lambda study: shipments.receive(shipment_by_number(tool_session(), number)))
+    assert sponsor.run(_filing_requests) == []
