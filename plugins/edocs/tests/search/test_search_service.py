@@ -3,12 +3,13 @@ job, metadata and tags, the newest matching version, and nothing the person may 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from plugins.edocs.models import Document, SearchText, Version
 from plugins.edocs.services import text_extraction
 from plugins.edocs.services.errors import EdocsInputError
 from plugins.edocs.services.search import search
+from sdk import all_organizations
 
 from .conftest import find, text_status
 from .files import damaged_pdf, docx_with, pdf_with
@@ -147,3 +148,16 @@ def test_empty_and_overlong_searches_and_bad_limits_are_refused_with_every_probl
     with pytest.raises(EdocsInputError) as refused:
         sponsor.as_user(sponsor.owner, lambda s: search("", limit=0))
     assert [field for field, _ in refused.value.items] == ["q", "limit"]
+
+
+def test_the_index_survives_the_harness_emptying_the_database(sponsor, support):
+    """The harness's reset deletes every row; the SQLite full-text index (a virtual table kept
+    in step by triggers) must not be emptied behind its triggers' back, or it is corrupted."""
+    sponsor.file(data=b"Tachycardia observed at week four\n", filename="note.txt", title="Safety note")
+    support.reset()
+    session = support.session
+    with sponsor.app.app_context(), all_organizations():
+        assert session.execute(text("SELECT count(*) FROM edocs_search_text")).scalar() == 0
+        if session.get_bind().dialect.name == "sqlite":  # FTS5 checks itself against its content table
+            session.execute(text("INSERT INTO edocs_search_fts(edocs_search_fts) VALUES ('integrity-check')"))
+        session.rollback()
