@@ -74,6 +74,9 @@ class AuditSpec:
     values: dict = field(default_factory=dict, hash=False, compare=False)
     #: Columns holding a platform user's id, shown as the person's name and email.
     people: tuple[str, ...] = ()
+    #: Signed only through the tool's own action (``signature_block(action=...)``): the host's
+    #: generic sign route refuses it, so no signature exists without the state change it means.
+    signed_by_tool: bool = False
 
     @property
     def entity_label(self) -> str:
@@ -88,14 +91,15 @@ def audited(tool: str, *, entity_type: str | None = None, reason_required: bool 
             org_attribute: str | None = "org_id", label: str | None = None,
             labels: dict[str, str] | None = None, money: dict[str, str] | None = None,
             meanings: tuple[str, ...] | None = None, sign_permission: str | None = None,
-            values: dict[str, dict] | None = None, people: tuple[str, ...] = ()):
+            values: dict[str, dict] | None = None, people: tuple[str, ...] = (), signed_by_tool: bool = False):
     """Class decorator: audit every change of this model; ``exclude`` lists unaudited columns,
     ``signed_fields`` the columns a signature covers (default: every audited column),
     ``org_attribute`` the column naming the owning organization (None: platform records such as
     user accounts, kept in the platform's own chain). ``label``, ``labels`` and ``money`` say how
     the trail shows the record and its fields, ``values`` the words for coded columns and
     ``people`` the columns holding a platform user's id; ``meanings`` and ``sign_permission`` who may sign
-    it and how (see the module's docstring)."""
+    it and how (see the module's docstring); ``signed_by_tool`` that only the tool's own action
+    signs it (the host's sign route answers 404 for it)."""
     unknown = [m for m in (meanings or ()) if m not in SIGNATURE_MEANINGS]
     if unknown:
         raise ValueError(f"unknown signature meanings {unknown}; choose from {list(SIGNATURE_MEANINGS)}")
@@ -105,7 +109,7 @@ def audited(tool: str, *, entity_type: str | None = None, reason_required: bool 
                                  tuple(exclude), tuple(signed_fields) if signed_fields else None,
                                  org_attribute, label, dict(labels or {}), dict(money or {}),
                                  tuple(meanings) if meanings else None, sign_permission,
-                                 {k: dict(v) for k, v in (values or {}).items()}, tuple(people))
+                                 {k: dict(v) for k, v in (values or {}).items()}, tuple(people), signed_by_tool)
         return cls
 
     return register

@@ -81,7 +81,7 @@ def signable_record(tool: str, entity_type: str, raw_id: str):
         abort(404)
     spec = AUDITED[model]
     key = _primary_key(model, raw_id)
-    if spec.org_attribute is None or key is None:
+    if spec.org_attribute is None or key is None or spec.signed_by_tool:
         abort(404)
     record = db_session().get(model, key)
     if record is None or not _reachable(record, spec):

@@ -155,12 +155,13 @@ class Document(TenantMixin, TimestampMixin, Base):
                  "text_status": "Text extraction"},
          values={"status": STATUSES}, exclude=("text_status",),
          signed_fields=("document_id", "number", "label", "sha256", "size", "content_type", "filename"),
-         meanings=("approved",), sign_permission="qc_review",
+         meanings=("approved",), sign_permission="qc_review", signed_by_tool=True,
          people=("uploaded_by_id", "qc_by_id", "approved_by_id"))
 class Version(TenantMixin, Base):
     """One stored file of a document. Its bytes are kept by the storage service under their
     SHA-256 and never replaced; only its status moves (``domain.lifecycle``). An approval
-    signature covers the file's identity (number, hash, size, name), not the status it moves."""
+    signature covers the file's identity (number, hash, size, name), not the status it moves,
+    and is made only by passing QC (``signed_by_tool``): never a signature without the approval."""
 
     __tablename__ = "edocs_version"
     __table_args__ = (UniqueConstraint("document_id", "number"),)

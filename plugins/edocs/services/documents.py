@@ -29,6 +29,8 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 #: what a trial master file holds: documents, spreadsheets, scans and text
 ALLOWED_TYPES = ("application/pdf", DOCX, XLSX, PPTX, "image/png", "image/jpeg", "image/tiff",
                  "text/plain", "text/csv")
+#: the allowed types as people call them
+ALLOWED_WORDS = "PDF, Word, Excel, PowerPoint, PNG, JPEG, TIFF, plain text or CSV"
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_TITLE = 300
 MAX_TAGS = 20
@@ -135,7 +137,10 @@ def _store(upload):
     try:
         return tool().storage.save(upload, allowed_types=ALLOWED_TYPES, max_bytes=MAX_FILE_BYTES)
     except FileRefused as exc:
-        raise EdocsInputError([("file", str(exc))]) from None
+        message = str(exc)
+        if exc.status == 415:  # what the file is, in the storage service's words; what we keep, in ours
+            message = f"{message.split(';', 1)[0]}; the eTMF keeps {ALLOWED_WORDS} files."
+        raise EdocsInputError([("file", message)]) from None
 
 
 def _placement(study: Study, data: dict, problems: EdocsInputError):

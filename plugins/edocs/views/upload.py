@@ -25,8 +25,6 @@ from .lookups import binder_links, study_or_404
 MAX_FILES = 20
 ONE_FILE_BYTES = service.MAX_FILE_BYTES + 1024 * 1024
 BATCH_BYTES = 5 * service.MAX_FILE_BYTES
-#: the allowed types (services.documents.ALLOWED_TYPES) as people call them
-ALLOWED_WORDS = "PDF, Word, Excel, PowerPoint, PNG, JPEG, TIFF, plain text or CSV"
 
 
 @dataclass
@@ -50,7 +48,7 @@ def _render(study, sites, form, outcomes=(), status=200):
         form.level.data, form.site.data = "site", sites[0].code
     return render_template("edocs/upload.html", study=study, form=form, outcomes=list(outcomes),
                            links=binder_links(study), max_files=MAX_FILES,
-                           allowed=ALLOWED_WORDS), status
+                           allowed=service.ALLOWED_WORDS), status
 
 
 def _file_one(study, data: dict, upload) -> Outcome:

@@ -9,7 +9,7 @@ import re
 from plugins.edocs.models import Version
 from plugins.edocs.tests.conftest import PASSWORD
 from plugins.edocs.tests.pages.helpers import move
-from sdk.testing import submit_form
+from sdk.testing import csrf_token, submit_form
 
 BASE = "/o/acme-pharma/edocs"
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -160,8 +160,6 @@ def test_an_inspector_reads_the_page_but_may_not_move_a_version(sponsor, login_a
 
 
 def test_changing_the_details_on_their_page(sponsor):
-    from sdk.testing import submit_form
-
     version = sponsor.file()
     document = document_of(sponsor, version)
     page = f"{BASE}/documents/{document}/details"
@@ -175,3 +173,15 @@ def test_changing_the_details_on_their_page(sponsor):
     assert saved.status_code == 303
     body = text(sponsor.client.get(page_of(sponsor, version)))
     assert "Signed protocol" in body and "2026-11-02" in body and "signed" in body
+
+
+def test_the_hosts_generic_sign_route_cannot_sign_a_version_without_approving_it(sponsor, login_as):
+    reviewer, version = in_qc(sponsor)
+    client = login_as(reviewer)
+    token = csrf_token(client, page_of(sponsor, version))
+    answer = client.post(f"/o/acme-pharma/records/edocs/version/{version}/sign",
+                         data={"csrf_token": token, "meaning": "approved", "email": reviewer.email,
+                               "password": PASSWORD})
+    assert answer.status_code == 404
+    body = text(client.get(page_of(sponsor, version)))
+    assert "Not signed yet." in body and sponsor.run(lambda s: s.get(Version, version).status) == "qc"

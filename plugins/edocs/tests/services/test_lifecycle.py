@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
+from sqlalchemy import text
 
 from plugins.edocs.models import Version
 from plugins.edocs.services import transitions
@@ -64,3 +66,23 @@ def test_a_rejection_needs_a_reason(sponsor):
         _move(sponsor, reviewer, v1, "rejected", reason="  ")
     assert _move(sponsor, reviewer, v1, "rejected", reason="Signature page missing") == "rejected"
     assert sponsor.run(lambda s: s.get(Version, v1).qc_reason) == "Signature page missing"
+
+
+def test_an_approval_goes_out_as_an_event_through_the_outbox_and_nothing_else_does(sponsor):
+    reviewer = sponsor.member("quinn@acme-pharma.example.org", "Quinn Reviewer", "qc_reviewer")
+    v1 = sponsor.file(data=b"CV of the PI\n", filename="cv.txt", artifact="05.02.04", level="site", site="101")
+    _move(sponsor, sponsor.owner, v1, "qc")
+    _move(sponsor, reviewer, v1, "rejected", reason="Unsigned")
+    assert _approved_events(sponsor) == []
+    _move(sponsor, sponsor.owner, v1, "qc")
+    _move(sponsor, reviewer, v1, "approved", password=PASSWORD, email=reviewer.email)
+    (payload,) = _approved_events(sponsor)
+    document_id, sha = sponsor.run(lambda s: (s.get(Version, v1).document_id, s.get(Version, v1).sha256))
+    assert payload == {"trial_ref": "HF-301", "site_ref": "101", "artifact": "05.02.04", "document_id": document_id,
+                       "version": 1, "sha256": sha, "approved_on": payload["approved_on"]}
+
+
+def _approved_events(sponsor):
+    rows = sponsor.run(lambda s: s.execute(text(
+        "SELECT payload FROM outbox_event WHERE name = 'edocs.document_approved'")).scalars().all())
+    return [json.loads(row) if isinstance(row, str) else row for row in rows]
