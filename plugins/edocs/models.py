@@ -113,9 +113,10 @@ class Artifact(TenantMixin, Base):
 
 
 @audited(TOOL, entity_type="document", label="Document", reason_required=False,
-         labels={"artifact_id": "Artifact", "document_date": "Document date", "language": "Language",
+         labels={"artifact_id": "Artifact id", "document_date": "Document date", "language": "Language",
                  "owner_id": "Owner", "legal_hold": "Legal hold", "hold_reason": "Legal hold reason",
-                 "site_id": "Site", "country": "Country", "tags": "Tags"},
+                 "site_id": "Site id", "country": "Country", "tags": "Tags", "study_id": "Binder id",
+                 "created_by_id": "Filed by", "current_version": "Newest version"},
          values={"level": LEVELS}, people=("owner_id", "created_by_id"))
 class Document(TenantMixin, TimestampMixin, Base):
     """A document filed to an artifact at trial, country or site level; its file is in its
@@ -152,7 +153,10 @@ class Document(TenantMixin, TimestampMixin, Base):
 @audited(TOOL, entity_type="version", label="Document version", reason_required=False,
          labels={"number": "Version", "label": "Version label", "sha256": "SHA-256", "size": "Size (bytes)",
                  "content_type": "Content type", "filename": "File name", "qc_reason": "QC comment",
-                 "text_status": "Text extraction"},
+                 "text_status": "Text extraction", "document_id": "Document id", "study_id": "Binder id",
+                 "site_id": "Site id", "uploaded_by_id": "Uploaded by", "qc_by_id": "QC by",
+                 "approved_by_id": "Approved by", "uploaded_at": "Uploaded", "qc_at": "QC done",
+                 "approved_at": "Approved", "effective_at": "Effective from"},
          values={"status": STATUSES}, exclude=("text_status",),
          signed_fields=("document_id", "number", "label", "sha256", "size", "content_type", "filename"),
          meanings=("approved",), sign_permission="qc_review", signed_by_tool=True,

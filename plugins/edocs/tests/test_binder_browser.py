@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from plugins.edocs.models import Version
+from plugins.edocs.services.demo_files import demo_pdf
 from plugins.edocs.tests.conftest import PASSWORD
 from plugins.edocs.tests.pages.helpers import move
-from plugins.edocs.tests.pages.test_document import PDF
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 def binder(sponsor):
     """HF-301 with a protocol PDF in QC, an approved synopsis and a site CV as a draft."""
     reviewer = sponsor.member("quinn@acme-pharma.example.org", "Quinn Reviewer", "qc_reviewer")
-    protocol = sponsor.file("02.01.02", PDF, filename="HF-301 protocol v2.pdf", document_date="2026-01-15",
+    pdf = demo_pdf("Clinical study protocol HF-301", "A randomized, double-blind trial of cardiozol.")
+    protocol = sponsor.file("02.01.02", pdf, filename="HF-301 protocol v2.pdf", document_date="2026-01-15",
                             tags="signed, final")
     move(sponsor, sponsor.owner, protocol, "qc")
     synopsis = sponsor.file("02.01.03", b"Synopsis\n", filename="synopsis.txt")

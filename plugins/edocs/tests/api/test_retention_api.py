@@ -27,7 +27,7 @@ def _history(sponsor, document_id):
 
 
 def _close(sponsor, ended_on):
-    sponsor.run(lambda s: studies.close_study(s.get(Study, sponsor.study_id), ended_on=ended_on))
+    sponsor.as_user(sponsor.owner, lambda s: studies.close_study(s.get(Study, sponsor.study_id), ended_on=ended_on))
 
 
 def _delete(sponsor, document_id, reason="Retention period over", headers=None):

@@ -182,6 +182,6 @@ def test_exchange_needs_manage_binder_and_the_binders_owner(sponsor):
 def test_importing_into_a_closed_binder_is_refused(sponsor):
     sponsor.file()
     exported = _export(sponsor)
-    sponsor.run(lambda s: studies.close_study(s.get(Study, sponsor.study_id)))
+    sponsor.as_user(sponsor.owner, lambda s: studies.close_study(s.get(Study, sponsor.study_id)))
     answer = _import(_api(sponsor), "acme-pharma", sponsor.study_id, exported, sponsor.headers())
     assert answer.status_code == 409 and "closed" in answer.get_json()["message"]

@@ -39,7 +39,7 @@ def test_the_document_page_shows_retention_and_places_and_releases_a_hold(sponso
 
 def test_deleting_from_the_page_before_retention_is_refused_shown_and_audited(sponsor):
     document_id = _document_id(sponsor, sponsor.file())
-    sponsor.run(lambda s: studies.close_study(s.get(Study, sponsor.study_id), ended_on=date(2024, 1, 15)))
+    sponsor.as_user(sponsor.owner, lambda s: studies.close_study(s.get(Study, sponsor.study_id), ended_on=date(2024, 1, 15)))
     answer = submit_form(sponsor.client, _page(sponsor, document_id), {"delete_reason": "Clean-up"},
                          action=f"/o/acme-pharma/edocs/documents/{document_id}/delete", follow_redirects=True)
     assert "kept until 2049-01-15" in answer.get_data(as_text=True)
@@ -51,7 +51,7 @@ def test_deleting_from_the_page_before_retention_is_refused_shown_and_audited(sp
 
 def test_deleting_from_the_page_after_retention_goes_back_to_the_binder(sponsor):
     document_id = _document_id(sponsor, sponsor.file())
-    sponsor.run(lambda s: studies.close_study(s.get(Study, sponsor.study_id), ended_on=date(1980, 1, 1)))
+    sponsor.as_user(sponsor.owner, lambda s: studies.close_study(s.get(Study, sponsor.study_id), ended_on=date(1980, 1, 1)))
     answer = submit_form(sponsor.client, _page(sponsor, document_id), {"delete_reason": "Retention over"},
                          action=f"/o/acme-pharma/edocs/documents/{document_id}/delete")
     assert answer.status_code == 303 and answer.headers["Location"].endswith(f"/studies/{sponsor.study_id}")
