@@ -87,6 +87,7 @@ class DocumentOut(Schema):
     source = fields.String(required=True)
     current_version = fields.Integer(required=True)
     status = fields.String(allow_none=True, metadata={"description": "The newest version's status"})
+    owner_id = fields.Integer(allow_none=True, metadata={"description": "The member who owns the document"})
 
 
 class DocumentList(Schema):
@@ -123,6 +124,8 @@ class DocumentPatch(Strict):
     language = fields.String(metadata={"description": "A language code: en, de, fr-CA"})
     country = fields.String(metadata={"description": "ISO 3166-1 alpha-2, or empty"})
     tags = fields.List(fields.String(), metadata={"description": "At most 20 tags of 40 characters"})
+    owner_id = fields.Integer(metadata={"description": "The member of the binder's organization who owns "
+                                                       "it (the owner organization only)"})
 
 
 class HoldIn(Strict):

@@ -36,7 +36,7 @@ def document_json(document: Document, status: str | None = None) -> dict:
             "site": document.site.code if document.site else None, "country": document.country,
             "title": document.title, "document_date": _utc(document.document_date), "language": document.language,
             "tags": list(document.tags or []), "legal_hold": document.legal_hold, "source": document.source,
-            "current_version": document.current_version, "status": status}
+            "current_version": document.current_version, "status": status, "owner_id": document.owner_id}
 
 
 def _uploaders(versions: list[Version]) -> dict[int, str]:

@@ -91,8 +91,9 @@ def add_version(document: Document, data: dict, upload) -> Version:
 
 
 def update_document(document: Document, data: dict) -> Document:
-    """Change a document's details (title, document_date, language, country, tags): only the
-    keys given; every problem named at once; audited field by field; flushed."""
+    """Change a document's details (title, document_date, language, country, tags, and, in the
+    binder owner's organization, ``owner_id``): only the keys given; every problem named at
+    once; audited field by field; flushed."""
     study = tool().db_session().get(Study, document.study_id)
     ensure_open(study)
     if not may_at("file_documents", study, document.site):
@@ -101,14 +102,33 @@ def update_document(document: Document, data: dict) -> Document:
     values = _metadata({key: data[key] for key in EDITABLE if key in data}, problems)
     if "title" in data and not values["title"]:
         problems.add("title", "A document needs a title.")
+    if "owner_id" in data:
+        values["owner_id"] = _owner(study, data["owner_id"], problems)
     problems.raise_if_any()
     with org_scope(study.org_id):
-        for key in EDITABLE:
+        for key in (*EDITABLE, "owner_id"):
             if key in data:
                 setattr(document, key, values[key])
         tool().db_session().flush()
         refresh_metadata(document)
     return document
+
+
+def owners_to_choose(study: Study) -> list:
+    """The people who may own the binder's documents: the owner organization's members
+    (``sdk.sharing.TeamMember``); none for a grantee, who cannot see another's people."""
+    org = tool().current_org()
+    return tool().sharing.team(study) if org is not None and org.id == study.org_id else []
+
+
+def _owner(study: Study, raw, problems: EdocsInputError) -> int | None:
+    members = {member.user_id for member in owners_to_choose(study)}
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw not in members:
+        problems.add("owner_id", "The owner is a member of the organization that owns the binder.")
+        return None
+    return raw
 
 
 def _add_version(document: Document, stored, label) -> Version:

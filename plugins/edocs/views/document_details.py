@@ -30,12 +30,17 @@ def document_details(document_id: int):
     study = _may_edit(document)
     form = DetailsForm(data={"title": document.title, "language": document.language, "country": document.country,
                              "document_date": document.document_date.isoformat() if document.document_date else "",
-                             "tags": ", ".join(document.tags)})
+                             "tags": ", ".join(document.tags), "owner_id": str(document.owner_id or "")})
+    owners = service.owners_to_choose(study)
+    form.owner_id.choices = [(str(m.user_id), f"{m.name} ({m.email})") for m in owners]
     if form.is_submitted():
         if form.validate():
             session = tool().db_session()
+            changes = {name: getattr(form, name).data or "" for name in service.EDITABLE}
+            if owners:
+                changes["owner_id"] = form.owner_id.data
             try:
-                service.update_document(document, {name: getattr(form, name).data or "" for name in service.EDITABLE})
+                service.update_document(document, changes)
                 session.commit()
             except EdocsInputError as problems:
                 session.rollback()
@@ -46,5 +51,5 @@ def document_details(document_id: int):
             else:
                 flash("The document's details were saved.", "success")
                 return redirect(url_for("edocs.document", document_id=document.id), 303)
-        return render_template("edocs/document_details.html", document=document, study=study, form=form), 422
-    return render_template("edocs/document_details.html", document=document, study=study, form=form)
+        return render_template("edocs/document_details.html", document=document, study=study, form=form, owners=owners), 422
+    return render_template("edocs/document_details.html", document=document, study=study, form=form, owners=owners)

@@ -39,7 +39,12 @@ def render_document(document, *, reject_form=None, version_form=None, status: in
         may_add_version=study.status == "active" and may_at("file_documents", study, document.site),
         reject_form=reject_form or RejectForm(formdata=None), version_form=version_form or VersionForm(formdata=None),
         signed=[v for v in reversed(versions) if v.approved_at is not None and v is not newest],
-        retention=retention_of(document), filed_by=_filed_by(document)), status
+        retention=retention_of(document), filed_by=_filed_by(document), owner=_owner_name(document, study)), status
+
+
+def _owner_name(document, study) -> str:
+    """The owner's name, for the binder owner's people (a grantee cannot look up another's)."""
+    return next((f"{m.name} ({m.email})" for m in service.owners_to_choose(study) if m.user_id == document.owner_id), "")
 
 
 def _filed_by(document) -> str:

@@ -77,6 +77,7 @@ class SingleUploadForm(FilingFields):
 
 class DetailsForm(ToolForm):
     title = StringField("Title", render_kw={"maxlength": 300})
+    owner_id = SelectField("Owner", validate_choice=False)
     document_date = StringField("Document date", render_kw={"type": "date"})
     language = StringField("Language", render_kw={"maxlength": 10})
     country = StringField("Country", render_kw={"maxlength": 2, "autocomplete": "off"})

@@ -183,3 +183,17 @@ def test_a_documents_details_change_audited_and_bad_values_change_nothing(sponso
         return [entry.changes for entry in tool().audit.history(entity_type="document", entity_id=str(document))]
     changes = sponsor.as_user(sponsor.owner, history)
     assert any(change.get("title") == ["Protocol", "Clinical study protocol"] for change in changes)
+
+
+def test_the_owner_is_a_member_of_the_binders_organization(sponsor, make_user, make_org):
+    document = _post_file(sponsor).get_json()["id"]
+    colleague = sponsor.member("cora@acme-pharma.example.org", "Cora CTA", "cta")
+    stranger = make_user("sam@rival.example.org")
+    make_org("rival", owner=stranger)
+    path = f"{BASE}/documents/{document}"
+    refused = _api(sponsor).patch(path, json={"owner_id": stranger.id}, headers=sponsor.headers())
+    assert refused.status_code == 422 and "owner_id" in refused.get_json()["fields"]
+    changed = _api(sponsor).patch(path, json={"owner_id": colleague.id}, headers=sponsor.headers())
+    assert changed.status_code == 200 and changed.get_json()["owner_id"] == colleague.id
+    page = sponsor.client.get(f"/o/acme-pharma/edocs/documents/{document}").get_data(as_text=True)
+    assert "Cora CTA (cora@acme-pharma.example.org)" in page
