@@ -4,7 +4,8 @@
 - passing QC: the reviewer signs the version (meaning "approved", re-authentication) and it is
   Approved; every earlier version still in use becomes Superseded; ``edocs.document_approved``
   goes out through the outbox;
-- rejecting: a reason, kept in the audit trail and on the version;
+- rejecting: a reason, kept in the audit trail and on the version, and sent to the people who
+  may file where the document is;
 - effective: the approved version is the one in force.
 
 QC is independent: the person who uploaded a version does not pass or reject it. A refused step
@@ -28,6 +29,8 @@ from .studies import ensure_open
 
 QC_WAITING = declare_kind("edocs.qc_waiting", "A document is waiting for your QC",
                           "A document version was sent to QC in a binder where you review documents.")
+QC_REJECTED = declare_kind("edocs.qc_rejected", "A document was rejected in QC",
+                           "A document version you could correct was rejected in QC, with the reviewer's reason.")
 MEANING = "approved"
 
 
@@ -67,6 +70,8 @@ def transition(version: Version, to: str, *, reason: str | None = None, password
         session.flush()
         if to == "qc":
             _notify_reviewers(version, document)
+        elif to == "rejected":
+            _notify_filers(version, document)
     return version
 
 
@@ -102,6 +107,15 @@ def _notify_reviewers(version: Version, document: Document) -> None:
         subject=f"QC waiting: {document.title} v{version.number}",
         body=f"{document.artifact.number} {document.artifact.name} was sent to QC.",
         link=url_for("edocs.document", document_id=document.id))
+
+
+def _notify_filers(version: Version, document: Document) -> None:
+    """Those who may file where the document is (the site's filers for a site document) learn
+    what to correct."""
+    tool().notifications.notify_holders(
+        "file_documents", version, kind=QC_REJECTED.key,
+        subject=f"QC rejected: {document.title} v{version.number}",
+        body=f"Reason: {version.qc_reason}", link=url_for("edocs.document", document_id=document.id))
 
 
 def qc_queue(study: Study | None = None) -> list[Version]:

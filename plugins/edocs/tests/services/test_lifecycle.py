@@ -14,8 +14,9 @@ from plugins.edocs.services.stored_files import read_version
 from plugins.edocs.tests.conftest import PASSWORD
 
 
-def _move(sponsor, user, version_id, to, **kwargs):
-    return sponsor.as_user(user, lambda s: transitions.transition(s.get(Version, version_id), to, **kwargs).status)
+def _move(sponsor, user, version_id, to, org=None, **kwargs):
+    return sponsor.as_user(user, lambda s: transitions.transition(s.get(Version, version_id), to, **kwargs).status,
+                           org=org)
 
 
 def _statuses(sponsor, ids):
@@ -86,3 +87,17 @@ def _approved_events(sponsor):
     rows = sponsor.run(lambda s: s.execute(text(
         "SELECT payload FROM outbox_event WHERE name = 'edocs.document_approved'")).scalars().all())
     return [json.loads(row) if isinstance(row, str) else row for row in rows]
+
+
+def test_reviewers_hear_of_documents_in_qc_and_the_sites_filers_of_a_rejection(sponsor):
+    reviewer = sponsor.member("quinn@acme-pharma.example.org", "Quinn Reviewer", "qc_reviewer")
+    site_org, site_owner = sponsor.share_site("lakeside", "101", ["site_filer"])
+    other_site, other_owner = sponsor.share_site("meridian", "102", ["site_filer"])
+    cv = sponsor.file(data=b"CV\n", filename="cv.txt", artifact="05.02.04", level="site", site="101",
+                      user=site_owner, org=site_org)
+    _move(sponsor, site_owner, cv, "qc", org=site_org)
+    assert "QC waiting: cv v1" in sponsor.login_as(reviewer).get("/notifications").get_data(as_text=True)
+    _move(sponsor, reviewer, cv, "rejected", reason="Not signed and dated")
+    told = sponsor.login_as(site_owner).get("/notifications").get_data(as_text=True)
+    assert "QC rejected: cv v1" in told and "Not signed and dated" in told
+    assert "QC rejected" not in sponsor.login_as(other_owner).get("/notifications").get_data(as_text=True)
