@@ -73,6 +73,13 @@ def tool_api_blueprint():
 
 
 @hookimpl
+def dashboard_widgets(org, user):
+    from .services.overview import widget
+
+    return [widget()]
+
+
+@hookimpl
 def domain_event_handlers():
     from .services.filing_requests import HANDLERS
 
