@@ -20,6 +20,7 @@ from ..domain.text_extractors import MATCH_END, MATCH_START
 from ..models import Document, Version
 from . import search_index
 from .errors import EdocsInputError
+from .studies import studies_in_reach
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -58,7 +59,8 @@ def search(q, *, study_id: int | None = None, limit=DEFAULT_LIMIT) -> list[Resul
         problems.add("limit", f"Ask for 1 to {MAX_LIMIT} results.")
     problems.raise_if_any()
     session = tool().db_session()
-    best = _newest_matching_version(search_index.matching(session, query, study_id=study_id, limit=CANDIDATES))
+    study_ids = [study_id] if study_id is not None else [study.id for study in studies_in_reach()]
+    best = _newest_matching_version(search_index.matching(session, query, study_ids=study_ids, limit=CANDIDATES))
     documents = _visible_documents(session, list(best))
     chosen = [best[document_id] for document_id in best if document_id in documents][:limit]
     versions = {v.id: v for v in session.scalars(select(Version).where(Version.id.in_([h.version_id for h in chosen])))}
