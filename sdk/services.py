@@ -185,11 +185,15 @@ class Signatures(ABC):
     """Electronic signatures under 21 CFR Part 11 (11.50, 11.70, 11.200)."""
 
     @abstractmethod
-    def sign(self, record, *, meaning: str, password: str, email: str | None = None) -> SignatureInfo:
+    def sign(self, record, *, meaning: str, password: str, email: str | None = None,
+             commit: bool = True) -> SignatureInfo:
         """Re-authenticate the current user and sign ``record`` (an ``@audited`` model); commits.
 
         The first signing of a session needs ``email`` and ``password``; later signings in the
-        same continuous session need the password alone. Raises ``sdk.audit.SignatureError``.
+        same continuous session need the password alone. Raises ``sdk.audit.SignatureError``
+        (a refused attempt is recorded and committed on its own, whatever ``commit`` says).
+        ``commit=False`` leaves the signature in the current transaction, for a tool whose state
+        change *is* the signature (an approval): commit both together, or roll both back.
         """
 
     @abstractmethod

@@ -118,7 +118,7 @@ def _in_continuous_session() -> bool:
 
 
 class HostSignatures(Signatures):
-    def sign(self, record, *, meaning, password, email=None) -> SignatureInfo:
+    def sign(self, record, *, meaning, password, email=None, commit=True) -> SignatureInfo:
         spec = audit_spec(record)
         if spec is None:
             raise SignatureError("This kind of record cannot be signed.")
@@ -158,7 +158,8 @@ class HostSignatures(Signatures):
                      entity_id=target, action="sign",
                      changes={"meaning": [None, meaning], "content_hash": [None, sig.content_hash],
                               "signature_id": [None, sig.id], **_signed_from(signer_org_id, org_id)})
-        session.commit()
+        if commit:
+            session.commit()
         if has_request_context() and not uses_bearer_token():
             web_session[CONTINUOUS_SESSION_KEY] = utcnow().isoformat()
         return _info(sig, sig.content_hash)

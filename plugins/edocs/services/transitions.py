@@ -3,7 +3,7 @@
 - to QC: the people who hold ``qc_review`` on the document are notified;
 - passing QC: the reviewer signs the version (meaning "approved", re-authentication) and it is
   Approved; every earlier version still in use becomes Superseded; ``edocs.document_approved``
-  goes out through the outbox;
+  goes out through the outbox; all of it one transaction;
 - rejecting: a reason, kept in the audit trail and on the version, and sent to the people who
   may file where the document is;
 - effective: the approved version is the one in force.
@@ -76,10 +76,11 @@ def transition(version: Version, to: str, *, reason: str | None = None, password
 
 
 def _approve(version: Version, document: Document, study: Study, *, password, email) -> Version:
-    """Sign, then approve and supersede: the signature service refuses a record with unsaved
-    changes and commits the signature itself."""
+    """Sign, approve, supersede and announce in one transaction: the signature is flushed, not
+    committed, so a failure after it leaves neither the signature nor the approval (the signature
+    service refuses a record with unsaved changes, so it signs first)."""
     try:
-        tool().signatures.sign(version, meaning=MEANING, password=password or "", email=email)
+        tool().signatures.sign(version, meaning=MEANING, password=password or "", email=email, commit=False)
     except SignatureError as exc:
         raise NotAllowed(str(exc)) from None
     session = tool().db_session()
@@ -92,13 +93,17 @@ def _approve(version: Version, document: Document, study: Study, *, password, em
         version.qc_by_id = version.approved_by_id = current_user_id()
         version.qc_at = version.approved_at = now
         session.flush()
-        artifact = document.artifact
-        tool().events.emit("edocs.document_approved", {
-            "trial_ref": study.protocol or study.name, "site_ref": document.site.code if document.site else None,
-            "artifact": artifact.number, "document_id": document.id, "version": version.number,
-            "sha256": version.sha256, "approved_on": now.date().isoformat()})
+        announce_approval(version, document, study)
     session.commit()
     return version
+
+
+def announce_approval(version: Version, document: Document, study: Study) -> None:
+    """``edocs.document_approved`` through the outbox, in the approval's transaction."""
+    tool().events.emit("edocs.document_approved", {
+        "trial_ref": study.protocol or study.name, "site_ref": document.site.code if document.site else None,
+        "artifact": document.artifact.number, "document_id": document.id, "version": version.number,
+        "sha256": version.sha256, "approved_on": version.approved_at.date().isoformat()})
 
 
 def _notify_reviewers(version: Version, document: Document) -> None:

@@ -12,6 +12,7 @@ from plugins.edocs.services import transitions
 from plugins.edocs.services.errors import ConflictError, EdocsInputError, NotAllowed
 from plugins.edocs.services.stored_files import read_version
 from plugins.edocs.tests.conftest import PASSWORD
+from sdk import tool
 
 
 def _move(sponsor, user, version_id, to, org=None, **kwargs):
@@ -101,3 +102,17 @@ def test_reviewers_hear_of_documents_in_qc_and_the_sites_filers_of_a_rejection(s
     told = sponsor.login_as(site_owner).get("/notifications").get_data(as_text=True)
     assert "QC rejected: cv v1" in told and "Not signed and dated" in told
     assert "QC rejected" not in sponsor.login_as(other_owner).get("/notifications").get_data(as_text=True)
+
+
+def test_an_approval_that_fails_after_the_signature_keeps_neither(sponsor, monkeypatch):
+    reviewer = sponsor.member("quinn@acme-pharma.example.org", "Quinn Reviewer", "qc_reviewer")
+    v1 = sponsor.file()
+    _move(sponsor, sponsor.owner, v1, "qc")
+
+    def outbox_down(*args):
+        raise RuntimeError("the outbox is unavailable")
+    monkeypatch.setattr(transitions, "announce_approval", outbox_down)
+    with pytest.raises(RuntimeError, match="outbox"):
+        _move(sponsor, reviewer, v1, "approved", password=PASSWORD, email=reviewer.email)
+    assert _statuses(sponsor, [v1]) == ["qc"]
+    assert sponsor.run(lambda s: tool().signatures.for_record(s.get(Version, v1))) == []
