@@ -6,8 +6,8 @@ is the request's ``trial_ref``, at the artifact, level and site it names, with t
 as its source; from there it goes through QC like any upload. The sending tool's own rights were
 checked where it acted; here the file's type is checked again by its content. A request that
 cannot be filed (no such binder, an unknown site, a type edocs does not keep) is not retried: it
-is recorded in the audit trail as refused, with the reason, so the binder's managers can see what
-did not arrive.
+is recorded in the audit trail as refused, with the reason, and the binder's managers are told
+what did not arrive (a request for no binder at all is only logged and audited).
 """
 from __future__ import annotations
 
@@ -17,12 +17,15 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from sdk import tool
+from sdk.notifications import declare_kind
 
 from ..models import Study
 from .documents import file_document
 from .errors import ConflictError, EdocsInputError
 
 log = logging.getLogger(__name__)
+FILING_REFUSED = declare_kind("edocs.filing_refused", "A document another tool sent was not filed",
+                              "Another tool handed a document to a binder you manage and it could not be filed.")
 
 
 def file_requested_document(event) -> None:
@@ -60,6 +63,11 @@ def _refused(event, why: str, study: Study | None = None) -> None:
         changes={"source_tool": [None, payload["source_tool"]], "artifact": [None, payload["artifact"]],
                  "filename": [None, payload["filename"]], "trial_ref": [None, payload["trial_ref"]]},
         reason=why[:500])
+    if study is not None:
+        tool().notifications.notify_holders(
+            "manage_binder", study, kind=FILING_REFUSED.key,
+            subject=f"Not filed: {payload['filename']} from {payload['source_tool']}"[:200],
+            body=f"{payload['artifact']} in the binder {study.name}: {why}"[:2000])  # no request here: no link
 
 
 HANDLERS = {"documents.file_requested": file_requested_document}

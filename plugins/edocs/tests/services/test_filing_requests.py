@@ -51,6 +51,8 @@ def test_what_cannot_be_filed_is_recorded_as_refused_and_nothing_is_filed(sponso
     assert filed(sponsor) == []
     reasons = refusals(sponsor)
     assert len(reasons) == 3 and any("999" in reason for reason in reasons)
+    told = sponsor.client.get("/notifications").get_data(as_text=True)
+    assert told.count("Not filed: ") == 3 and "from rtsm" in told
 
 
 def test_without_the_document_tool_nothing_is_handed_over(sponsor, grant_license, make_org, make_user):
