@@ -16,7 +16,9 @@ CSRF protection stays on in the harness: post forms through :func:`submit_form`,
 :func:`post_with_token` posts where no page offers the form (a refused action, a forged id).
 """
 from .forms import csrf_token, page_forms, post_with_token, submit_form
+from .people import accept_share, give_tool_roles, membership_id
 from .records import sign_record
 from .support import TestingSupport
 
-__all__ = ["TestingSupport", "csrf_token", "page_forms", "post_with_token", "sign_record", "submit_form"]
+__all__ = ["TestingSupport", "accept_share", "csrf_token", "give_tool_roles", "membership_id", "page_forms",
+           "post_with_token", "sign_record", "submit_form"]

@@ -8,7 +8,7 @@ import pytest
 from plugins.edc.models import Study, StudySite
 from plugins.edc.services import studies
 from sdk import tool
-from sdk.testing import post_with_token, submit_form
+from sdk.testing import accept_share, post_with_token, submit_form
 
 from .pages.helpers import enroll, form_path, name
 
@@ -25,8 +25,7 @@ def site_world(sponsor, make_user, make_org, login_as, support):
         return studies.share_study(study, with_org="charite", roles=["site_coordinator"], site=site).id
     grant_id = sponsor.run(share)
     client = login_as(site_owner)
-    accepted = submit_form(client, "/o/charite/sharing", {}, action=f"/o/charite/sharing/{grant_id}/accept")
-    assert accepted.status_code == 302
+    accept_share(client, "charite", grant_id)
     token = support.issue_token(site_org, site_owner)
     return {"client": client, "grant_id": grant_id, "ours": ours, "theirs": theirs, "org": site_org,
             "headers": {"Authorization": f"Bearer {token}"}}
@@ -113,7 +112,7 @@ def test_a_monitor_of_the_cro_sees_every_site_read_only(sponsor, site_world, mak
         return studies.share_study(session.get(Study, sponsor.study_id), with_org="cro", roles=["monitor"]).id
     grant_id = sponsor.run(share)
     client = login_as(owner)
-    assert submit_form(client, "/o/cro/sharing", {}, action=f"/o/cro/sharing/{grant_id}/accept").status_code == 302
+    accept_share(client, "cro", grant_id)
     listing = client.get(f"/o/cro/edc/studies/{sponsor.study_id}/subjects")
     assert b">101-001</a>" in listing.data and b">102-001</a>" in listing.data
     assert b"Enroll a subject" not in listing.data

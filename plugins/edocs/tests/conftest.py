@@ -9,13 +9,12 @@ rule answer for them; ``sponsor.member`` makes a member holding edocs roles;
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 
 import pytest
 
 from sdk import org_scope, tool
-from sdk.testing import submit_form
+from sdk.testing import accept_share, give_tool_roles, membership_id
 from sdk.testing.support import TEST_PASSWORD
 from sdk.tool import host_runs_tool
 
@@ -85,16 +84,12 @@ class Sponsor:
         return user
 
     def membership_id(self, user, org=None) -> int:
-        slug = (org or self.org).slug
-        page = self.client.get(f"/o/{slug}/members").get_data(as_text=True)
-        found = re.search(rf'{re.escape(user.email)}.*?/o/{slug}/members/(\d+)/permissions', page, re.S)
-        assert found, f"{user.email} is not on the Members page of {slug}"
-        return int(found.group(1))
+        """The id of ``user``'s membership of ``org`` (the sponsor), read from the Members page."""
+        return membership_id(self.client, (org or self.org).slug, user.email)
 
-    def give_roles(self, membership_id: int, *roles: str, org_slug: str = "acme-pharma", client=None):
-        page = f"/o/{org_slug}/members/{membership_id}/permissions"
-        answer = submit_form(client or self.client, page, {"role": [f"edocs:{role}" for role in roles]})
-        assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    def give_roles(self, membership: int, *roles: str, org_slug: str = "acme-pharma", client=None):
+        """Give a member of ``org_slug`` organization-wide edocs roles on the Members page."""
+        give_tool_roles(client or self.client, org_slug, membership, "edocs", roles)
 
     def share_site(self, slug: str, site_code: str | None, roles: list[str], *, name: str = ""):
         """A new organization (type site, or cro for a whole-binder share) with an owner
@@ -113,8 +108,7 @@ class Sponsor:
             return studies.share_study(study, with_org=slug, roles=roles, site=site).id
         grant_id = self.run(share)
         client = self.login_as(owner)
-        accepted = submit_form(client, f"/o/{slug}/sharing", {}, action=f"/o/{slug}/sharing/{grant_id}/accept")
-        assert accepted.status_code == 302, accepted.get_data(as_text=True)[:2000]
+        accept_share(client, slug, grant_id)
         return org, owner
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from sdk import org_scope, tool
-from sdk.testing import submit_form
+from sdk.testing import accept_share, give_tool_roles, membership_id, submit_form
 from sdk.tool import host_runs_tool
 
 STUDY = {
@@ -73,11 +73,7 @@ class Sponsor:
 
     def membership_id(self, user, org=None) -> int:
         """The id of ``user``'s membership of ``org`` (the sponsor), read from the Members page."""
-        slug = (org or self.org).slug
-        page = self.client.get(f"/o/{slug}/members").get_data(as_text=True)
-        found = re.search(rf'{re.escape(user.email)}.*?/o/{slug}/members/(\d+)/permissions', page, re.S)
-        assert found, f"{user.email} is not on the Members page of {slug}"
-        return int(found.group(1))
+        return membership_id(self.client, (org or self.org).slug, user.email)
 
     def share_site(self, slug: str, site_code: str | None, roles: list[str], *, name: str = "",
                    study_id: int | None = None, owner_holds: tuple[str, ...] = ()):
@@ -99,8 +95,7 @@ class Sponsor:
             return studies.share_study(study, with_org=slug, roles=roles, site=site).id
         grant_id = self.run(share)
         client = self.login_as(owner)
-        accepted = submit_form(client, f"/o/{slug}/sharing", {}, action=f"/o/{slug}/sharing/{grant_id}/accept")
-        assert accepted.status_code == 302, accepted.get_data(as_text=True)[:2000]
+        accept_share(client, slug, grant_id)
         if owner_holds:
             team = f"/o/{slug}/sharing/{grant_id}/team"
             found = re.search(r'value="(\d+):', client.get(team).get_data(as_text=True))
@@ -109,11 +104,9 @@ class Sponsor:
             assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
         return org, owner
 
-    def give_roles(self, membership_id: int, *roles: str, org_slug: str = "acme-pharma", client=None):
+    def give_roles(self, membership: int, *roles: str, org_slug: str = "acme-pharma", client=None):
         """Give a member of ``org_slug`` organization-wide rtsm roles on the Members page."""
-        page = f"/o/{org_slug}/members/{membership_id}/permissions"
-        answer = submit_form(client or self.client, page, {"role": [f"rtsm:{role}" for role in roles]})
-        assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+        give_tool_roles(client or self.client, org_slug, membership, "rtsm", roles)
 
 
 def _build(session, data=STUDY):

@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from sdk.testing import submit_form
+from sdk.testing import accept_share
 
 from ..domain.redcap_sample import HEADER, ROWS
 
@@ -63,10 +63,7 @@ def upload(data: bytes, name: str) -> io.BytesIO:
 
 def accept(party: Party, grant_id: int):
     """The grantee's owner accepts the invitation on the host's Sharing page."""
-    response = submit_form(party.client, f"/o/{party.slug}/sharing", {},
-                           action=f"/o/{party.slug}/sharing/{grant_id}/accept")
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return response
+    accept_share(party.client, party.slug, grant_id)
 
 
 def grant_ids(page_html: str) -> list[int]:
